@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { OccurredAt } from './common.ts';
+import * as enterprises from './enterprises.ts';
+import * as funds from './funds.ts';
+import * as governance from './governance.ts';
+import * as incubators from './incubators.ts';
+import * as platforms from './platforms.ts';
+import * as talent from './talent.ts';
+import * as transfer from './transfer.ts';
+
+/**
+ * Every event type: its payload schema, its current schema version and the source context
+ * (and so the ingest module) it belongs to.
+ */
+export const EVENT_DEFINITIONS = {
+  EnterpriseRegistered: { context: 'enterprises', version: 1, data: enterprises.EnterpriseRegistered },
+  EnterpriseRelocated: { context: 'enterprises', version: 1, data: enterprises.EnterpriseRelocated },
+  EnterpriseDeregistered: { context: 'enterprises', version: 1, data: enterprises.EnterpriseDeregistered },
+  EnterpriseAnnualFinancialsReported: { context: 'enterprises', version: 1, data: enterprises.EnterpriseAnnualFinancialsReported },
+  TechSmeRegistered: { context: 'enterprises', version: 1, data: enterprises.TechSmeRegistered },
+  TechSmeRemoved: { context: 'enterprises', version: 1, data: enterprises.TechSmeRemoved },
+  HighTechCertified: { context: 'enterprises', version: 1, data: enterprises.HighTechCertified },
+  HighTechRevoked: { context: 'enterprises', version: 1, data: enterprises.HighTechRevoked },
+  SrdiCertified: { context: 'enterprises', version: 1, data: enterprises.SrdiCertified },
+  SrdiRevoked: { context: 'enterprises', version: 1, data: enterprises.SrdiRevoked },
+  NewSpeciesListed: { context: 'enterprises', version: 1, data: enterprises.NewSpeciesListed },
+  NewSpeciesDelisted: { context: 'enterprises', version: 1, data: enterprises.NewSpeciesDelisted },
+  ReservePoolAdmitted: { context: 'enterprises', version: 1, data: enterprises.ReservePoolAdmitted },
+  ReservePoolExited: { context: 'enterprises', version: 1, data: enterprises.ReservePoolExited },
+  EnterpriseListed: { context: 'enterprises', version: 1, data: enterprises.EnterpriseListed },
+  EnterpriseSettled: { context: 'enterprises', version: 1, data: enterprises.EnterpriseSettled },
+
+  IncubatorRecognized: { context: 'incubators', version: 1, data: incubators.IncubatorRecognized },
+  IncubatorLevelChanged: { context: 'incubators', version: 1, data: incubators.IncubatorLevelChanged },
+  IncubatorRevoked: { context: 'incubators', version: 1, data: incubators.IncubatorRevoked },
+  IncubatorTenantAdmitted: { context: 'incubators', version: 1, data: incubators.IncubatorTenantAdmitted },
+  IncubatorTenantGraduated: { context: 'incubators', version: 1, data: incubators.IncubatorTenantGraduated },
+  IncubatorTenantExited: { context: 'incubators', version: 1, data: incubators.IncubatorTenantExited },
+
+  RdPlatformRecognized: { context: 'platforms', version: 1, data: platforms.RdPlatformRecognized },
+  RdPlatformRevoked: { context: 'platforms', version: 1, data: platforms.RdPlatformRevoked },
+  NewRdInstitutionRegistered: { context: 'platforms', version: 1, data: platforms.NewRdInstitutionRegistered },
+  PublicServicePlatformRegistered: { context: 'platforms', version: 1, data: platforms.PublicServicePlatformRegistered },
+  PlatformServiceDelivered: { context: 'platforms', version: 1, data: platforms.PlatformServiceDelivered },
+  CollegeRelocated: { context: 'platforms', version: 1, data: platforms.CollegeRelocated },
+  TrainingBaseEstablished: { context: 'platforms', version: 1, data: platforms.TrainingBaseEstablished },
+
+  FundEstablished: { context: 'funds', version: 1, data: funds.FundEstablished },
+  FundCapitalCalled: { context: 'funds', version: 1, data: funds.FundCapitalCalled },
+  FundInvestmentMade: { context: 'funds', version: 1, data: funds.FundInvestmentMade },
+  FundExitRealized: { context: 'funds', version: 1, data: funds.FundExitRealized },
+
+  TechContractRegistered: { context: 'transfer', version: 1, data: transfer.TechContractRegistered },
+  PatentGranted: { context: 'transfer', version: 1, data: transfer.PatentGranted },
+  PatentLapsed: { context: 'transfer', version: 1, data: transfer.PatentLapsed },
+  PatentTransferred: { context: 'transfer', version: 1, data: transfer.PatentTransferred },
+  IpPledgeRegistered: { context: 'transfer', version: 1, data: transfer.IpPledgeRegistered },
+
+  TalentIntroduced: { context: 'talent', version: 1, data: talent.TalentIntroduced },
+  TeamIntroduced: { context: 'talent', version: 1, data: talent.TeamIntroduced },
+
+  GovernanceMeetingHeld: { context: 'governance', version: 1, data: governance.GovernanceMeetingHeld },
+  TaskMilestoneReported: { context: 'governance', version: 1, data: governance.TaskMilestoneReported },
+  ChallengePublished: { context: 'governance', version: 1, data: governance.ChallengePublished },
+  ChallengeAwarded: { context: 'governance', version: 1, data: governance.ChallengeAwarded },
+  InnovationVoucherRedeemed: { context: 'governance', version: 1, data: governance.InnovationVoucherRedeemed },
+  StatisticPublished: { context: 'governance', version: 1, data: governance.StatisticPublished },
+  KpiTargetSet: { context: 'governance', version: 1, data: governance.KpiTargetSet },
+} as const;
+
+export type EventType = keyof typeof EVENT_DEFINITIONS;
+export const EVENT_TYPES = Object.keys(EVENT_DEFINITIONS) as EventType[];
+export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
+
+export const SOURCE_CONTEXTS = ['enterprises', 'incubators', 'platforms', 'funds', 'transfer', 'talent', 'governance'] as const;
+export type SourceContext = (typeof SOURCE_CONTEXTS)[number];
+
+export type EventData<T extends EventType> = z.output<(typeof EVENT_DEFINITIONS)[T]['data']>;
+export type EventDataInput<T extends EventType> = z.input<(typeof EVENT_DEFINITIONS)[T]['data']>;
+
+/** Where a record came from: the department's system, its document / batch and the reporting unit. */
+export const Source = z.object({
+  system: z.string().trim().min(1, { error: '来源系统不能为空' }),
+  document: z.string().trim().optional(),
+  batch: z.string().trim().optional(),
+  unit: z.string().trim().optional(),
+});
+export type Source = z.infer<typeof Source>;
+
+/** Envelope fields every stored event carries besides `type`, `schemaVersion` and `data`. */
+export const EnvelopeFields = {
+  eventId: z.uuid(),
+  streamId: z.string().regex(/^[a-z]+-[^\s]{1,128}$/, { error: 'streamId 应为 <类别>-<编号>' }),
+  occurredAt: OccurredAt,
+  recordedAt: z.iso.datetime({ offset: true }),
+  source: Source,
+  supersedes: z.uuid().optional(),
+  correlationId: z.string().optional(),
+  causationId: z.string().optional(),
+  actor: z.string().min(1),
+  /** Data-quality flags the record carries (e.g. `uscc-check:uscc`), never a reason to reject. */
+  quality: z.array(z.string()).optional(),
+};
+
+function eventSchema<T extends EventType>(type: T) {
+  const def = EVENT_DEFINITIONS[type];
+  return z.object({
+    type: z.literal(type),
+    schemaVersion: z.literal(def.version),
+    ...EnvelopeFields,
+    data: def.data as (typeof EVENT_DEFINITIONS)[T]['data'],
+  });
+}
+
+const eventSchemas = EVENT_TYPES.map((t) => eventSchema(t));
+
+/** A domain event as stored: envelope + typed payload, discriminated on `type`. */
+export const DomainEvent = z.discriminatedUnion('type', eventSchemas as unknown as [ReturnType<typeof eventSchema<'EnterpriseRegistered'>>]);
+
+type EventOf<T extends EventType> = z.output<ReturnType<typeof eventSchema<T>>>;
+export type DomainEvent = { [T in EventType]: EventOf<T> }[EventType];
+export type DomainEventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
+
+/** A stored event as read back: with its global position (1-based, gap-free) and stream version (0-based). */
+export type RecordedEvent = DomainEvent & { position: number; streamVersion: number };
+
+/** The schema of one event type, for JSON-Schema publication and per-type validation. */
+export function eventSchemaOf(type: EventType) {
+  return eventSchema(type);
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { OccurredAt } from './events/common.ts';
+import { EVENT_DEFINITIONS, EVENT_TYPES, Source, type EventType } from './events/index.ts';
+import type { FieldIssue } from './errors.ts';
+
+/**
+ * One record as a department sends it: the event type, business time, source and payload.
+ * The platform adds eventId, streamId, recordedAt, actor and data-quality flags.
+ * `occurredAt` defaults to the payload's own date field (e.g. issuedOn) when omitted.
+ */
+function recordSchema<T extends EventType>(type: T) {
+  return z.object({
+    type: z.literal(type),
+    occurredAt: OccurredAt.optional(),
+    source: Source,
+    data: EVENT_DEFINITIONS[type].data as (typeof EVENT_DEFINITIONS)[T]['data'],
+    /** Optional optimistic-concurrency check on the target stream (0-based version, -1 = must not exist). */
+    expectedVersion: z.number().int().min(-1).optional(),
+    correlationId: z.string().max(128).optional(),
+  });
+}
+
+export const IngestRecord = z.discriminatedUnion(
+  'type',
+  EVENT_TYPES.map((t) => recordSchema(t)) as unknown as [ReturnType<typeof recordSchema<'EnterpriseRegistered'>>],
+);
+export type IngestRecord = { [T in EventType]: z.output<ReturnType<typeof recordSchema<T>>> }[EventType];
+/** What a sender may write (defaults not yet applied). */
+export type IngestRecordInput = { [T in EventType]: z.input<ReturnType<typeof recordSchema<T>>> }[EventType];
+
+export type RecordOutcome =
+  | { row: number; status: 'accepted'; eventIds: string[]; streamId: string; quality?: string[] }
+  | { row: number; status: 'duplicate'; eventIds: string[]; streamId: string }
+  | { row: number; status: 'rejected'; issues: FieldIssue[] };
+
+/** The answer to every ingest call (one record, a batch, a stream or a file). */
+export interface IngestReport {
+  received: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  /** Rows that carry data-quality flags (accepted, but worth a look). */
+  flagged: number;
+  /** Store head after the call. */
+  position: number;
+  results: RecordOutcome[];
+}

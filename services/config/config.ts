@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ValidationError } from '../../contracts/errors.ts';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting of the platform, read from the environment in this one place.
+ * Each has a default that runs the embedded single-process platform.
+ */
+export const ConfigSchema = z
+  .object({
+    /** HTTP port of dashboards, API and ingest. */
+    PORT: port.default(8080),
+    /** ClickHouse HTTP interface of the embedded engine (`brain olap`). */
+    OLAP_PORT: port.default(8123),
+    /** Interface the servers bind to. */
+    HOST: z.string().default('127.0.0.1'),
+    /** All platform data: SQLite store, chDB data, keys. Nothing is written elsewhere. */
+    DATA_DIR: z.string().default('./data'),
+    /** Which services this process runs (comma list): all, ingest, relay, projector, api, olap. */
+    SERVICES: z.string().default('all'),
+    EVENT_STORE: z.enum(['sqlite', 'esdb']).default('sqlite'),
+    ESDB_CONNECTION_STRING: z.string().optional(),
+    BUS: z.enum(['none', 'kafka']).default('none'),
+    KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+    KAFKA_TOPIC: z.string().default('brain.events'),
+    KAFKA_DLQ_TOPIC: z.string().default('brain.events.dlq'),
+    KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(6),
+    KAFKA_REPLICATION: z.coerce.number().int().min(1).default(1),
+    KAFKA_GROUP: z.string().default('brain-projector'),
+    OLAP: z.enum(['chdb', 'clickhouse']).default('chdb'),
+    CLICKHOUSE_URL: z.string().url().optional(),
+    CLICKHOUSE_USER: z.string().default('default'),
+    CLICKHOUSE_PASSWORD: z.string().default(''),
+    CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('brain'),
+    /** JSON file with API keys as `{ "keys": [ { "id", "role", "sha256" } ] }`; none → dev keys. */
+    API_KEYS_FILE: z.string().optional(),
+    /** Salt for hashing personal ID numbers; generated into DATA_DIR when absent. */
+    PERSON_SALT: z.string().min(16).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Seed sample history on an empty store at start. */
+    SEED: bool.default(true),
+    /** Keep a slow live trickle of sample events after seeding. */
+    TRICKLE: bool.default(true),
+  })
+  .superRefine((c, ctx) => {
+    if (c.EVENT_STORE === 'esdb' && !c.ESDB_CONNECTION_STRING)
+      ctx.addIssue({ code: 'custom', path: ['ESDB_CONNECTION_STRING'], message: 'required when EVENT_STORE=esdb, e.g. esdb://127.0.0.1:2113?tls=false' });
+    if (c.OLAP === 'clickhouse' && !c.CLICKHOUSE_URL)
+      ctx.addIssue({ code: 'custom', path: ['CLICKHOUSE_URL'], message: 'required when OLAP=clickhouse, e.g. http://127.0.0.1:8123' });
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Builds the config from an environment; fails fast naming each bad variable and what it expected. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(Object.keys(ConfigSchema.shape ?? {}).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const result = ConfigSchema.safeParse(known);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message }));
+    throw new ValidationError(
+      `invalid configuration: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`,
+      issues,
+    );
+  }
+  return { ...result.data, DATA_DIR: path.resolve(result.data.DATA_DIR) };
+}

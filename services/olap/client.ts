@@ -22,13 +22,24 @@ function translate(err: unknown, sql: string): Error {
  * connection (embedded default) or over HTTP to a server. Creates the database if missing.
  */
 export async function createOlapClient(options: OlapClientOptions): Promise<OlapClient> {
+  if (options.kind === 'clickhouse') {
+    // A server refuses a `database` that does not exist yet: create it through a client without one.
+    const bootstrap = createClient({ url: options.url, username: options.user, password: options.password });
+    try {
+      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
+    } finally {
+      await bootstrap.close();
+    }
+  }
   const base =
     options.kind === 'chdb'
       ? createClient({ connection: createChdbConnection({ path: options.path }) as never, database: options.database })
       : createClient({ url: options.url, username: options.user, password: options.password, database: options.database });
-  await base.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
-  // chDB's connection ignores the client's `database`; its session keeps a current database instead.
-  if (options.kind === 'chdb') await base.command({ query: `USE ${options.database}` });
+  if (options.kind === 'chdb') {
+    await base.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
+    // chDB's connection ignores the client's `database`; its session keeps a current database instead.
+    await base.command({ query: `USE ${options.database}` });
+  }
   return wrap(base, options.kind, options.database);
 }
 
@@ -59,7 +70,10 @@ function wrap(client: ClickHouseClient, kind: OlapClient['kind'], database: stri
           values: rows as Record<string, unknown>[],
           format: 'JSONEachRow',
           clickhouse_settings: {
-                        ...(options?.dedupToken ? { insert_deduplication_token: options.dedupToken, insert_deduplicate: 1 } : {}),
+            // Always set, empty when absent: chDB applies settings as session-wide SETs, so a token
+            // left over from the previous insert would silently deduplicate this one.
+            insert_deduplication_token: options?.dedupToken ?? '',
+            ...(options?.dedupToken ? { insert_deduplicate: 1 } : {}),
             date_time_input_format: 'best_effort',
           },
         });

@@ -1,0 +1,115 @@
+import { Session } from 'chdb';
+import { ClickHouseHttpError, fromEngineError } from './clickhouseErrors.ts';
+import { sqlIdentifier, sqlString } from './sqlText.ts';
+
+/** What one HTTP query asks of the engine. */
+export interface EngineQuery {
+  sql: string;
+  /** Output format when the SQL has no FORMAT clause. */
+  format: string;
+  /** Current database for unqualified names. */
+  database: string;
+  /** `{name:Type}` bindings, each in ClickHouse's escaped text form as sent in `param_<name>`. */
+  params: Record<string, string>;
+  /** Settings for this query only (never given for read-only sessions). */
+  settings: Record<string, string>;
+  /**
+   * Run even if `database` does not exist (CREATE DATABASE: clients that create their database
+   * send it as the current database of the very request that creates it).
+   */
+  databaseMayBeMissing?: boolean;
+}
+
+export interface EngineOutput {
+  bytes: Uint8Array;
+  rowsRead: number;
+  bytesRead: number;
+  elapsedSeconds: number;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * chDB sessions on the platform's one data path, one fresh session per HTTP request: a
+ * ClickHouse server keeps no SET, USE or parameter from one request to the next, and sessions
+ * on one path are cheap (~0.3 ms) and coexist. `connectionArgs` apply to every session, which
+ * is how the read-only pool gets `--readonly=1` at the connection level.
+ * At most `maxConcurrent` sessions run at once; the rest wait in order.
+ */
+export class EnginePool {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private drained: (() => void) | undefined;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly connectionArgs: readonly string[] | undefined,
+    private readonly maxConcurrent: number,
+  ) {}
+
+  /** Runs `fn` on a fresh session that is closed afterwards. */
+  async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    if (this.closed) throw ClickHouseHttpError.of('UNSUPPORTED_METHOD', 'the server is shutting down');
+    await this.acquire();
+    let session: Session | undefined;
+    try {
+      session = this.connectionArgs ? new Session(this.path, { connectionArgs: this.connectionArgs }) : new Session(this.path);
+      return await fn(session);
+    } finally {
+      session?.close();
+      this.release();
+    }
+  }
+
+  /** USE, SET (settings and parameters) and the query itself, on one session. */
+  static async run(session: Session, q: EngineQuery): Promise<EngineOutput> {
+    try {
+      try {
+        await session.queryAsync(`USE ${sqlIdentifier(q.database)}`);
+      } catch (err) {
+        if (!(q.databaseMayBeMissing && fromEngineError(err).errorName === 'UNKNOWN_DATABASE')) throw err;
+      }
+      const sets: string[] = [];
+      for (const [name, value] of Object.entries(q.settings)) {
+        if (!NAME.test(name)) throw ClickHouseHttpError.of('BAD_ARGUMENTS', `Invalid setting name '${name}'`);
+        sets.push(`${name} = ${sqlString(value)}`);
+      }
+      // `SET param_x = '<escaped text>'` binds the value exactly as a server binds `param_x`
+      // from a URL; chdb's own binder would re-escape it as if it were a plain string.
+      for (const [name, value] of Object.entries(q.params)) {
+        if (!NAME.test(name)) throw ClickHouseHttpError.of('BAD_ARGUMENTS', `Invalid query parameter name '${name}'`);
+        sets.push(`param_${name} = ${sqlString(value)}`);
+      }
+      if (sets.length > 0) await session.queryAsync(`SET ${sets.join(', ')}`);
+      const r = await session.queryAsync(q.sql, { format: q.format });
+      return { bytes: r.bytes(), rowsRead: r.rowsRead, bytesRead: r.bytesRead, elapsedSeconds: r.elapsed };
+    } catch (err) {
+      throw fromEngineError(err);
+    }
+  }
+
+  /** Refuses new work and resolves once running sessions are closed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.waiting.splice(0)) wake();
+    if (this.active === 0) return;
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+    });
+  }
+
+  private async acquire(): Promise<void> {
+    while (this.active >= this.maxConcurrent) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (this.closed) throw ClickHouseHttpError.of('UNSUPPORTED_METHOD', 'the server is shutting down');
+    }
+    this.active++;
+  }
+
+  private release(): void {
+    this.active--;
+    this.waiting.shift()?.();
+    if (this.active === 0) this.drained?.();
+  }
+}

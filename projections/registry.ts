@@ -1,0 +1,7 @@
+import type { Projection } from './projection.ts';
+
+/**
+ * Every projection the runner keeps up to date. Bump a projection's `version` to rebuild it:
+ * the runner builds the new tables from position 0 while the old ones keep serving.
+ */
+export const PROJECTIONS: Projection[] = [];

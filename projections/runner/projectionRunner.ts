@@ -1,0 +1,632 @@
+/**
+ * The projection runner: events from an EventSource → pure `project()` → rows in the physical
+ * tables of each projection build, with a checkpoint per build, stable views, dead letters and
+ * rebuilds without downtime.
+ *
+ * EXACTLY-ONCE EFFECT — what this relies on and why:
+ *
+ * 1. Write-ahead batch intents + insert_deduplication_token. Before a batch (C, P] writes any row,
+ *    the checkpoint row records the intent `position = C, pending_to = P`. Rows then go to each
+ *    table with the token `<projection>:<build>:<table>:<C+1>-<P>`, and the commit row
+ *    `position = P` follows. After a crash the runner reads the intent and re-forms exactly the
+ *    batch (C, P] (the same handled events, so the same rows: `project` is pure), re-inserts it
+ *    with the same tokens, and the engine drops what already landed. Batch boundaries may come
+ *    from counts, timers or "caught up"; the intent is what makes the replayed boundary equal the
+ *    original, so no alignment of boundaries to positions is needed. Tokens only work on
+ *    non-replicated MergeTree with `non_replicated_deduplication_window` > 0: the runner sets it on
+ *    every table it creates (ALTER … MODIFY SETTING, verified on chDB 26.7) because the tables'
+ *    DDL belongs to the projections. The window only has to cover the blocks of one batch: after
+ *    a crash nothing else is written to that build's tables before the replay.
+ * 2. Position filtering. Each build remembers the last position it accepted and ignores anything
+ *    at or below it, so a source that redelivers (store resubscribe, Kafka after a rebalance) has
+ *    no effect.
+ * 3. Bookkeeping rows are idempotent facts (ReplacingMergeTree keyed by projection + build, with a
+ *    version derived from positions), so a repeated checkpoint or state row changes nothing.
+ *
+ * Residual window, stated plainly: ClickHouse writes a block's dedup-log record right after the
+ * part is committed; a kill in the microseconds between the two would let the replay insert the
+ * block again. Fact tables that are ReplacingMergeTree keyed by event id / position close that
+ * gap as well (and also cover a source that reorders across streams); the views read such tables
+ * with FINAL, so queries on the stable names see one row per key either way.
+ *
+ * `project` must not depend on where batches are cut (project(a ++ b) = project(a) ++ project(b)),
+ * since boundaries depend on timing; otherwise a rebuild would not equal the live result.
+ */
+import { isBrainError } from '../../contracts/errors.ts';
+import { IllegalStateError, ValidationError } from '../../contracts/errors.ts';
+import type { RecordedEvent } from '../../contracts/events/index.ts';
+import type { OlapClient } from '../../contracts/ports.ts';
+import { migrate, quoteIdent } from '../migrations/migrate.ts';
+import type { EventSource, Projection, Row } from '../projection.ts';
+import { createBookkeeping, type BuildRecord, type CheckpointRecord, type DeadLetter } from './bookkeeping.ts';
+
+export type ProjectionRunState = 'catching-up' | 'live' | 'rebuilding' | 'failed';
+
+/** One line of GET /api/v1/status `projections`. */
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  checkpoint: number;
+  lagEvents: number;
+  lagSeconds: number;
+  state: ProjectionRunState;
+  /** The build whose tables the stable views point at (differs from `version` while rebuilding). */
+  serving: { build: string; version: number; checkpoint: number } | null;
+  error?: string;
+}
+
+/** What the runner logs through (pino's Logger fits). */
+export interface RunnerLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Retries of one failed write: a declared policy, applied only to errors marked retriable. */
+export interface RetryPolicy {
+  initialDelayMs: number;
+  multiplier: number;
+  maxRetries: number;
+}
+
+export interface ProjectionRunnerOptions {
+  olap: OlapClient;
+  /** Where events come from; if it has `head()`, lag and "caught up" use it. */
+  source: EventSource & { head?(): Promise<number> };
+  projections: readonly Projection[];
+  /** Handled events per batch before a flush (default 5,000). */
+  batchSize?: number;
+  /** Longest time an open batch waits before a flush (default 1,000 ms). */
+  flushMs?: number;
+  /** Default: 5 retries from 200 ms, ×2. */
+  retry?: RetryPolicy;
+  log?: RunnerLog;
+}
+
+export interface ProjectionRunner {
+  /** Migrates, reconciles builds with the code (a bumped version starts a rebuild) and subscribes. */
+  start(): Promise<void>;
+  /** Stops the subscriptions after the batch in flight; open batches are flushed. */
+  stop(): Promise<void>;
+  status(): Promise<ProjectionStatus[]>;
+  /**
+   * Rebuilds a projection from position 0 into new tables while the current ones keep serving,
+   * then points the views at them and drops the old tables. Resolves once swapped.
+   */
+  rebuildProjection(name: string): Promise<void>;
+  /** Resolves when every projection serves its code version with nothing left to project. */
+  waitUntilCaughtUp(options?: { timeoutMs?: number; pollMs?: number }): Promise<void>;
+}
+
+const SILENT: RunnerLog = { info() {}, warn() {}, error() {} };
+const BOOKKEEPING = new Set(['schema_migrations', 'projection_checkpoints', 'projection_state', 'projection_dead_letters']);
+const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
+/** Engines whose rows collapse by key: their views read FINAL so stable names never show duplicates. */
+const COLLAPSING_ENGINE = /^(Replacing|Collapsing|VersionedCollapsing|Summing|Aggregating|Coalescing)MergeTree$/;
+const DEDUP_WINDOW = 1000;
+
+interface Lane {
+  projection: Projection;
+  handles: ReadonlySet<string>;
+  record: BuildRecord;
+  /** logical → physical (unqualified). */
+  tables: Map<string, string>;
+  checkpoint: number;
+  pendingTo: number;
+  lastRecordedAt: number | null;
+  /** Last source position accepted into the open batch (≥ checkpoint). */
+  seenTo: number;
+  seenRecordedAt: number | null;
+  buffer: RecordedEvent[];
+  /** When the open batch got its first position (0: no open batch). */
+  openedAt: number;
+  startedAt: number;
+  caughtUp: boolean;
+  failed: string | null;
+  retired: boolean;
+  lock: Promise<void>;
+  /** Set on a rebuild lane: called once it serves. */
+  onSwapped?: { resolve(): void; reject(err: unknown): void; promise: Promise<void> };
+}
+
+interface Group {
+  lanes: Lane[];
+  handle?: { stop(): Promise<void>; done: Promise<void> };
+}
+
+/** Creates a runner; nothing happens until `start()`. */
+export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
+  const { olap, source, projections } = options;
+  const batchSize = options.batchSize ?? 5_000;
+  const flushMs = options.flushMs ?? 1_000;
+  const retry = options.retry ?? { initialDelayMs: 200, multiplier: 2, maxRetries: 5 };
+  const log = options.log ?? SILENT;
+  const books = createBookkeeping(olap);
+  const db = quoteIdent(olap.database);
+  const q = (name: string) => `${db}.${quoteIdent(name)}`;
+
+  validate(projections);
+
+  const groups: Group[] = [];
+  /** name → the lane writing the build the views point at (absent when that build is frozen). */
+  const liveLanes = new Map<string, Lane>();
+  /** name → the lane building the next build. */
+  const buildingLanes = new Map<string, Lane>();
+  /** name → the build the views point at. */
+  const serving = new Map<string, { record: BuildRecord; checkpoint: number }>();
+  let knownHead = 0;
+  let maxSeen = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  async function headNow(): Promise<number> {
+    if (source.head) knownHead = Math.max(knownHead, await source.head());
+    return Math.max(knownHead, maxSeen);
+  }
+
+  function withLock<T>(lane: Lane, fn: () => Promise<T>): Promise<T> {
+    const result = lane.lock.then(fn);
+    lane.lock = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  async function withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    let delay = retry.initialDelayMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const retriable = isBrainError(err) && err.retriable;
+        if (!retriable || attempt >= retry.maxRetries) throw err;
+        log.warn({ err, attempt, what }, 'projection write failed, retrying');
+        await new Promise((r) => setTimeout(r, delay));
+        delay *= retry.multiplier;
+      }
+    }
+  }
+
+  // ---- tables and views ------------------------------------------------------------------
+
+  async function ensureTables(projection: Projection, tables: Map<string, string>): Promise<void> {
+    for (const def of projection.tables) {
+      const physical = tables.get(def.name)!;
+      await olap.command(def.ddl.replaceAll('{table}', q(physical)));
+      const [info] = await olap.query<{ engine: string; engine_full: string }>(
+        `SELECT engine, engine_full FROM system.tables WHERE database = {db:String} AND name = {name:String}`,
+        { db: olap.database, name: physical },
+      );
+      if (!info) throw new IllegalStateError(`projection ${projection.name}: DDL of ${def.name} did not create ${physical}`);
+      // Tokens dedupe only inside the window; Replicated* engines have their own (on by default).
+      const window = /non_replicated_deduplication_window = (\d+)/.exec(info.engine_full);
+      if (/MergeTree$/.test(info.engine) && !info.engine.startsWith('Replicated') && (!window || Number(window[1]) < DEDUP_WINDOW))
+        await olap.command(`ALTER TABLE ${q(physical)} MODIFY SETTING non_replicated_deduplication_window = ${DEDUP_WINDOW}`);
+    }
+  }
+
+  async function pointViews(record: BuildRecord, previous?: BuildRecord): Promise<void> {
+    for (let i = 0; i < record.logicalTables.length; i++) {
+      const physical = record.physicalTables[i]!;
+      const [info] = await olap.query<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = {db:String} AND name = {name:String}`, {
+        db: olap.database,
+        name: physical,
+      });
+      // `SELECT … FROM view FINAL` is silently ignored by the engine, so FINAL lives in the view.
+      const final = info && COLLAPSING_ENGINE.test(info.engine) ? ' FINAL' : '';
+      await olap.command(`CREATE OR REPLACE VIEW ${q(record.logicalTables[i]!)} AS SELECT * FROM ${q(physical)}${final}`);
+    }
+    for (const logical of previous?.logicalTables ?? [])
+      if (!record.logicalTables.includes(logical)) await olap.command(`DROP VIEW IF EXISTS ${q(logical)}`);
+  }
+
+  async function dropTables(record: BuildRecord): Promise<void> {
+    for (const physical of record.physicalTables) await olap.command(`DROP TABLE IF EXISTS ${q(physical)}`);
+  }
+
+  // ---- lanes -----------------------------------------------------------------------------
+
+  function newLane(projection: Projection, record: BuildRecord, cp: CheckpointRecord | undefined): Lane {
+    const checkpoint = cp?.position ?? 0;
+    if (cp && cp.pendingTo > cp.position)
+      log.info({ projection: projection.name, build: record.build, from: cp.position, to: cp.pendingTo }, 'resuming an interrupted batch: re-forming it exactly');
+    return {
+      projection,
+      handles: new Set(projection.handles),
+      record,
+      tables: new Map(record.logicalTables.map((l, i) => [l, record.physicalTables[i]!])),
+      checkpoint,
+      pendingTo: cp && cp.pendingTo > cp.position ? cp.pendingTo : 0,
+      lastRecordedAt: cp?.lastRecordedAt ?? null,
+      seenTo: checkpoint,
+      seenRecordedAt: cp?.lastRecordedAt ?? null,
+      buffer: [],
+      openedAt: 0,
+      startedAt: Date.now(),
+      caughtUp: false,
+      failed: null,
+      retired: false,
+      lock: Promise.resolve(),
+    };
+  }
+
+  function buildRecord(projection: Projection, build: string, state: 'building' | 'live'): BuildRecord {
+    const logicalTables = projection.tables.map((t) => t.name);
+    return {
+      projection: projection.name,
+      build,
+      version: projection.version,
+      state,
+      logicalTables,
+      physicalTables: logicalTables.map((l) => `${l}_${build}`),
+      startedAt: Date.now(),
+      finishedAt: state === 'live' ? Date.now() : null,
+    };
+  }
+
+  /** A build id never used before for this projection, so no old checkpoint or dedup log applies. */
+  function nextBuildId(projection: Projection, existing: readonly BuildRecord[]): string {
+    const base = `v${projection.version}`;
+    const used = existing.filter((b) => b.projection === projection.name && b.version === projection.version).map((b) => b.build);
+    if (!used.includes(base)) return base;
+    const n = Math.max(0, ...used.map((b) => Number(/_r(\d+)$/.exec(b)?.[1] ?? 0)));
+    return `${base}_r${n + 1}`;
+  }
+
+  type Projected = { rows: Map<string, Row[]>; dead: DeadLetter[] };
+
+  function projectOne(lane: Lane, events: readonly RecordedEvent[], into: Map<string, Row[]>): void {
+    const out = lane.projection.project(events);
+    for (const [logical, rows] of Object.entries(out)) {
+      if (!lane.tables.has(logical)) throw new ValidationError(`project() returned rows for unknown table ${logical}`);
+      if (rows.length === 0) continue;
+      const list = into.get(logical);
+      if (list) for (const r of rows) list.push(r);
+      else into.set(logical, [...rows]);
+    }
+  }
+
+  /** The whole batch at once; if that throws, event by event, dead-lettering the ones that throw. */
+  function projectBatch(lane: Lane, events: readonly RecordedEvent[]): Projected {
+    const rows = new Map<string, Row[]>();
+    if (events.length === 0) return { rows, dead: [] };
+    try {
+      projectOne(lane, events, rows);
+      return { rows, dead: [] };
+    } catch {
+      rows.clear();
+    }
+    const dead: DeadLetter[] = [];
+    for (const event of events) {
+      const one = new Map<string, Row[]>();
+      try {
+        projectOne(lane, [event], one);
+      } catch (err) {
+        const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        log.error({ projection: lane.projection.name, eventId: event.eventId, position: event.position, type: event.type, error }, 'project() threw: event dead-lettered');
+        dead.push({ projection: lane.projection.name, version: lane.record.version, event, error });
+        continue;
+      }
+      for (const [logical, list] of one) {
+        const all = rows.get(logical);
+        if (all) for (const r of list) all.push(r);
+        else rows.set(logical, list);
+      }
+    }
+    return { rows, dead };
+  }
+
+  function checkpointRecord(lane: Lane, position: number, pendingTo: number, lastRecordedAt: number | null): CheckpointRecord {
+    return {
+      projection: lane.projection.name,
+      build: lane.record.build,
+      version: lane.record.version,
+      position,
+      pendingTo,
+      lastRecordedAt,
+    };
+  }
+
+  /** Writes the open batch (checkpoint, to]. Caller holds the lane's lock. */
+  async function flush(lane: Lane, to: number): Promise<void> {
+    const from = lane.checkpoint;
+    if (to <= from || lane.failed || lane.retired) return;
+    const events = lane.buffer;
+    const { rows, dead } = projectBatch(lane, events);
+    const name = lane.projection.name;
+    try {
+      if ((rows.size > 0 || dead.length > 0) && lane.pendingTo !== to) {
+        await withRetry('intent', () => books.writeCheckpoint(checkpointRecord(lane, from, to, lane.lastRecordedAt)));
+        lane.pendingTo = to;
+      }
+      for (const [logical, list] of rows) {
+        const token = `${name}:${lane.record.build}:${logical}:${from + 1}-${to}`;
+        await withRetry('insert', () => olap.insert(`${olap.database}.${lane.tables.get(logical)!}`, list, { dedupToken: token }));
+      }
+      if (dead.length > 0) await withRetry('dead letters', () => books.deadLetters(dead));
+      await withRetry('checkpoint', () => books.writeCheckpoint(checkpointRecord(lane, to, 0, lane.seenRecordedAt)));
+    } catch (err) {
+      lane.failed = err instanceof Error ? err.message : String(err);
+      log.error({ err, projection: name, build: lane.record.build, from, to }, 'projection failed; it stops here until restarted');
+      return;
+    }
+    lane.checkpoint = to;
+    lane.pendingTo = 0;
+    lane.lastRecordedAt = lane.seenRecordedAt;
+    lane.buffer = [];
+    lane.openedAt = 0;
+    const srv = serving.get(name);
+    if (srv && srv.record.build === lane.record.build) srv.checkpoint = to;
+    if (to >= Math.max(knownHead, maxSeen)) await onCaughtUp(lane);
+  }
+
+  async function onCaughtUp(lane: Lane): Promise<void> {
+    if (source.head && lane.checkpoint < (await headNow())) return;
+    lane.caughtUp = true;
+    if (buildingLanes.get(lane.projection.name) === lane) await swap(lane);
+  }
+
+  /** Accepts one delivered batch into a lane's open batch, flushing where the rules say. */
+  async function accept(lane: Lane, events: readonly RecordedEvent[], caughtUp: boolean): Promise<void> {
+    for (const event of events) {
+      if (lane.failed || lane.retired) return;
+      if (event.position <= lane.seenTo) continue; // redelivered
+      // A pending intent fixes this batch's end: cut exactly there, whatever else would apply.
+      if (lane.pendingTo > lane.checkpoint && event.position > lane.pendingTo) await flush(lane, lane.pendingTo);
+      if (lane.openedAt === 0) lane.openedAt = Date.now();
+      lane.seenTo = event.position;
+      lane.seenRecordedAt = Date.parse(event.recordedAt);
+      if (lane.handles.has(event.type)) lane.buffer.push(event);
+      if (lane.pendingTo > lane.checkpoint) {
+        if (event.position === lane.pendingTo) await flush(lane, lane.pendingTo);
+      } else if (lane.buffer.length >= batchSize) await flush(lane, lane.seenTo);
+    }
+    if (caughtUp && lane.pendingTo <= lane.checkpoint && lane.seenTo > lane.checkpoint) await flush(lane, lane.seenTo);
+  }
+
+  async function startGroup(lanes: Lane[]): Promise<Group> {
+    const group: Group = { lanes };
+    groups.push(group);
+    const from = Math.min(...lanes.map((l) => l.checkpoint));
+    group.handle = await source.start(from, async (events) => {
+      if (events.length === 0) return;
+      const last = events[events.length - 1]!.position;
+      maxSeen = Math.max(maxSeen, last);
+      let caughtUp = false;
+      if (source.head && last >= knownHead) caughtUp = last >= (await headNow());
+      for (const lane of group.lanes) await withLock(lane, () => accept(lane, events, caughtUp));
+    });
+    group.handle.done.catch((err: unknown) => {
+      if (!running) return;
+      log.error({ err }, 'event source failed; its projections stop until restarted');
+      for (const lane of group.lanes) lane.failed ??= err instanceof Error ? err.message : String(err);
+    });
+    return group;
+  }
+
+  function tick(): void {
+    const now = Date.now();
+    for (const group of groups)
+      for (const lane of group.lanes)
+        if (lane.openedAt > 0 && now - lane.openedAt >= flushMs && lane.pendingTo <= lane.checkpoint)
+          withLock(lane, async () => {
+            if (lane.openedAt > 0 && lane.pendingTo <= lane.checkpoint) await flush(lane, lane.seenTo);
+          }).catch((err: unknown) => log.error({ err, projection: lane.projection.name }, 'timed flush failed'));
+  }
+
+  // ---- builds ----------------------------------------------------------------------------
+
+  async function beginBuild(projection: Projection, existing: readonly BuildRecord[]): Promise<Lane> {
+    const record = buildRecord(projection, nextBuildId(projection, existing), 'building');
+    const lane = newLane(projection, record, undefined);
+    await ensureTables(projection, lane.tables);
+    await books.writeBuild(record);
+    log.info({ projection: projection.name, build: record.build }, 'rebuild started');
+    return lane;
+  }
+
+  /** Starts a building lane's own subscription; `swapped` settles once it serves (or fails). */
+  async function runBuilding(lane: Lane): Promise<{ swapped: Promise<void> }> {
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    promise.catch(() => {});
+    lane.onSwapped = { resolve, reject, promise };
+    buildingLanes.set(lane.projection.name, lane);
+    await startGroup([lane]);
+    // An empty store, or a build that resumed already complete: nothing will arrive to flush.
+    if (lane.checkpoint >= (await headNow())) await withLock(lane, () => onCaughtUp(lane));
+    return { swapped: promise };
+  }
+
+  /** The building lane caught up: point the views at it, retire and drop the build it replaces. */
+  async function swap(lane: Lane): Promise<void> {
+    const name = lane.projection.name;
+    const previous = serving.get(name)?.record;
+    try {
+      await pointViews(lane.record, previous);
+      lane.record = { ...lane.record, state: 'live', finishedAt: Date.now() };
+      await books.writeBuild(lane.record);
+      buildingLanes.delete(name);
+      serving.set(name, { record: lane.record, checkpoint: lane.checkpoint });
+      const old = liveLanes.get(name);
+      liveLanes.set(name, lane);
+      if (old && old !== lane) await withLock(old, async () => void (old.retired = true));
+      if (previous && previous.build !== lane.record.build) {
+        await books.writeBuild({ ...previous, state: 'retired', finishedAt: previous.finishedAt ?? Date.now() });
+        await dropTables(previous);
+      }
+    } catch (err) {
+      // A restart finds the build still `building` (or two `live`) and finishes the swap.
+      lane.failed = err instanceof Error ? err.message : String(err);
+      log.error({ err, projection: name, build: lane.record.build }, 'rebuild swap failed');
+      lane.onSwapped?.reject(err);
+      return;
+    }
+    log.info({ projection: name, build: lane.record.build, replaced: previous?.build }, 'rebuild swapped in');
+    lane.onSwapped?.resolve();
+  }
+
+  async function reconcile(): Promise<{ live: Lane[]; building: Lane[] }> {
+    const builds = await books.builds();
+    const checkpoints = await books.checkpoints();
+    const cp = (b: BuildRecord) => checkpoints.get(`${b.projection}/${b.build}`);
+    const live: Lane[] = [];
+    const building: Lane[] = [];
+    for (const projection of projections) {
+      const mine = builds.filter((b) => b.projection === projection.name);
+      // A kill between a retirement and its DROP leaves the tables behind; dropping is idempotent.
+      for (const b of mine.filter((b) => b.state === 'retired')) await dropTables(b);
+      const lives = mine.filter((b) => b.state === 'live');
+      // Two live rows only after a crash inside a swap: the newer one had already taken over.
+      for (const extra of lives.slice(0, -1)) {
+        await books.writeBuild({ ...extra, state: 'retired' });
+        await dropTables(extra);
+      }
+      let current = lives.at(-1);
+      let next: BuildRecord | undefined;
+      for (const b of mine.filter((b) => b.state === 'building')) {
+        if (b.version === projection.version && !next) next = b;
+        else {
+          await books.writeBuild({ ...b, state: 'retired' });
+          await dropTables(b);
+        }
+      }
+      if (!current && next) {
+        // Nothing serves yet, so there is nothing to protect: the build serves from now on.
+        current = { ...next, state: 'live', finishedAt: Date.now() };
+        await books.writeBuild(current);
+        next = undefined;
+      }
+      if (!current) {
+        current = buildRecord(projection, nextBuildId(projection, mine), 'live');
+        await books.writeBuild(current);
+      }
+      if (current.version === projection.version) {
+        const lane = newLane(projection, current, cp(current));
+        await ensureTables(projection, lane.tables);
+        liveLanes.set(projection.name, lane);
+        live.push(lane);
+      }
+      // Also undoes views half-switched by a swap that crashed before it was recorded.
+      await pointViews(current);
+      serving.set(projection.name, { record: current, checkpoint: cp(current)?.position ?? 0 });
+      if (next) {
+        const lane = newLane(projection, next, cp(next));
+        await ensureTables(projection, lane.tables);
+        building.push(lane);
+      } else if (current.version !== projection.version) {
+        // The code's version changed: the old build keeps serving (frozen) while the new one builds.
+        building.push(await beginBuild(projection, mine));
+      }
+    }
+    return { live, building };
+  }
+
+  async function stopAll(): Promise<void> {
+    running = false;
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    await Promise.all(groups.map((g) => g.handle?.stop()));
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      running = true;
+      await migrate(olap);
+      await headNow();
+      const { live, building } = await reconcile();
+      timer = setInterval(tick, Math.max(10, Math.floor(flushMs / 4)));
+      timer.unref();
+      if (live.length > 0) await startGroup(live);
+      for (const lane of building) await runBuilding(lane);
+      log.info({ projections: projections.map((p) => `${p.name}@v${p.version}`), head: knownHead }, 'projection runner started');
+    },
+
+    async stop() {
+      if (!running) return;
+      await stopAll();
+      for (const group of groups)
+        for (const lane of group.lanes)
+          await withLock(lane, async () => {
+            if (lane.pendingTo <= lane.checkpoint) await flush(lane, lane.seenTo);
+          });
+      for (const lane of buildingLanes.values()) lane.onSwapped?.reject(new IllegalStateError(`runner stopped before ${lane.projection.name} was rebuilt`));
+      groups.length = 0;
+      buildingLanes.clear();
+      liveLanes.clear();
+    },
+
+    async status() {
+      const head = await headNow();
+      const now = Date.now();
+      return projections.map((p): ProjectionStatus => {
+        const building = buildingLanes.get(p.name);
+        const live = liveLanes.get(p.name);
+        const lane = building ?? live;
+        const srv = serving.get(p.name);
+        const servingInfo = srv ? { build: srv.record.build, version: srv.record.version, checkpoint: srv.checkpoint } : null;
+        if (!lane) return { name: p.name, version: p.version, checkpoint: 0, lagEvents: head, lagSeconds: 0, state: 'catching-up', serving: servingInfo };
+        const lagEvents = Math.max(0, head - lane.checkpoint);
+        const since = lane.lastRecordedAt ?? lane.startedAt;
+        const lagSeconds = lagEvents > 0 ? Math.max(0, (now - since) / 1000) : 0;
+        const state: ProjectionRunState = lane.failed ? 'failed' : building ? 'rebuilding' : lane.caughtUp || lagEvents === 0 ? 'live' : 'catching-up';
+        return {
+          name: p.name,
+          version: lane.record.version,
+          checkpoint: lane.checkpoint,
+          lagEvents,
+          lagSeconds,
+          state,
+          serving: servingInfo,
+          ...(lane.failed ? { error: lane.failed } : {}),
+        };
+      });
+    },
+
+    async rebuildProjection(name) {
+      const projection = projections.find((p) => p.name === name);
+      if (!projection) throw new ValidationError(`no projection named ${name}`, [{ field: 'name', reason: 'unknown projection', value: name }]);
+      if (!running) throw new IllegalStateError('the projection runner is not started');
+      const inProgress = buildingLanes.get(name);
+      if (inProgress?.onSwapped) return inProgress.onSwapped.promise;
+      const lane = await beginBuild(projection, await books.builds());
+      return (await runBuilding(lane)).swapped;
+    },
+
+    async waitUntilCaughtUp({ timeoutMs = 30_000, pollMs = 20 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const head = await headNow();
+        const failed = [...liveLanes.values(), ...buildingLanes.values()].find((l) => l.failed);
+        if (failed) throw new IllegalStateError(`projection ${failed.projection.name} failed: ${failed.failed}`);
+        const done = projections.every((p) => {
+          const lane = liveLanes.get(p.name);
+          return !buildingLanes.has(p.name) && lane && lane.record.version === p.version && lane.checkpoint >= head;
+        });
+        if (done) return;
+        if (Date.now() > deadline) throw new IllegalStateError(`projections not caught up with position ${head} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
+  };
+}
+
+function validate(projections: readonly Projection[]): void {
+  const names = new Set<string>();
+  const tables = new Set<string>();
+  for (const p of projections) {
+    if (!IDENT.test(p.name)) throw new ValidationError(`projection name ${p.name} must match ${IDENT}`);
+    if (names.has(p.name)) throw new ValidationError(`two projections are named ${p.name}`);
+    names.add(p.name);
+    if (!Number.isInteger(p.version) || p.version < 1) throw new ValidationError(`projection ${p.name}: version must be a positive integer`);
+    for (const t of p.tables) {
+      if (!IDENT.test(t.name) || BOOKKEEPING.has(t.name)) throw new ValidationError(`projection ${p.name}: table name ${t.name} is not allowed`);
+      if (tables.has(t.name)) throw new ValidationError(`table ${t.name} is written by two projections`);
+      if (!t.ddl.includes('{table}')) throw new ValidationError(`projection ${p.name}: DDL of ${t.name} has no {table} placeholder`);
+      tables.add(t.name);
+    }
+  }
+}

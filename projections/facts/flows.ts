@@ -1,0 +1,134 @@
+import type { DomainEventOf, RecordedEvent } from '../../contracts/events/index.ts';
+import { EARLY_ROUNDS } from '../../contracts/events/funds.ts';
+import type { Projection, Row } from '../projection.ts';
+import { baseRow, factTableDdl } from './common.ts';
+
+const handles = [
+  'TechContractRegistered',
+  'FundInvestmentMade',
+  'FundCapitalCalled',
+  'FundExitRealized',
+  'InnovationVoucherRedeemed',
+  'PlatformServiceDelivered',
+  'IpPledgeRegistered',
+  'TalentIntroduced',
+  'TeamIntroduced',
+  'GovernanceMeetingHeld',
+  'ChallengePublished',
+  'ChallengeAwarded',
+  'EnterpriseListed',
+  'EnterpriseSettled',
+] as const;
+type Handled = DomainEventOf<(typeof handles)[number]>;
+
+/**
+ * What happened within a period: one row per event, amounts in 万元 as reported. `occurred` is
+ * the payload's own business date (registration, investment, meeting date…). `subject_id` is
+ * the entity a flow is counted for (seller, investee, firm, employer…), `party_id` the other side.
+ */
+export const flowFacts: Projection = {
+  name: 'fact_flows',
+  version: 1,
+  handles,
+  tables: [
+    {
+      name: 'fact_flows',
+      ddl: factTableDdl(
+        `flow LowCardinality(String),
+  subject_id String,
+  subject_name String,
+  party_id String,
+  party_name String,
+  ref String,
+  category String,
+  level String,
+  attr String,
+  flag UInt8,
+  amount Float64,
+  amount2 Float64,
+  quantity Float64`,
+        'flow, occurred, event_id',
+      ),
+    },
+  ],
+  project(events: readonly RecordedEvent[]) {
+    const rows: Row[] = [];
+    for (const e of events) {
+      const f = flowOf(e as Handled);
+      if (f) rows.push({ ...baseRow(e), ...DEFAULTS, ...f });
+    }
+    return { fact_flows: rows };
+  },
+};
+
+const DEFAULTS = { subject_name: '', party_id: '', party_name: '', ref: '', category: '', level: '', attr: '', flag: 0, amount: 0, amount2: 0, quantity: 1 };
+const EARLY: readonly string[] = EARLY_ROUNDS;
+
+function partyKey(p: { uscc?: string | undefined; name: string }): string {
+  return p.uscc ?? `name:${p.name}`;
+}
+
+function flowOf(e: Handled): Row | undefined {
+  switch (e.type) {
+    case 'TechContractRegistered': {
+      const d = e.data;
+      return {
+        flow: 'tech_contract', occurred: d.registeredOn, subject_id: partyKey(d.seller), subject_name: d.seller.name,
+        party_id: partyKey(d.buyer), party_name: d.buyer.name, ref: d.registrationNumber, category: d.contractType,
+        amount: d.totalAmount, amount2: d.techTransactionAmount,
+      };
+    }
+    case 'FundInvestmentMade': {
+      const d = e.data;
+      return {
+        flow: 'fund_investment', occurred: d.investedOn, subject_id: d.investeeUscc, subject_name: d.investeeName,
+        party_id: d.fundId, ref: d.investmentId, category: d.round, flag: EARLY.includes(d.round) ? 1 : 0, amount: d.amount,
+      };
+    }
+    case 'FundCapitalCalled':
+      return { flow: 'capital_call', occurred: e.data.calledOn, subject_id: e.data.fundId, ref: e.data.callId, amount: e.data.amount };
+    case 'FundExitRealized':
+      return { flow: 'fund_exit', occurred: e.data.exitedOn, subject_id: e.data.investeeUscc, party_id: e.data.fundId, ref: e.data.investmentId, amount: e.data.proceeds };
+    case 'InnovationVoucherRedeemed':
+      return { flow: 'voucher', occurred: e.data.redeemedOn, subject_id: e.data.enterpriseUscc, party_name: e.data.serviceProvider ?? '', ref: e.data.voucherId, amount: e.data.amount };
+    case 'PlatformServiceDelivered':
+      return { flow: 'platform_service', occurred: e.data.deliveredOn, subject_id: e.data.clientUscc, party_id: e.data.platformId, ref: e.data.serviceId, category: e.data.serviceType, amount: e.data.amount };
+    case 'IpPledgeRegistered': {
+      const d = e.data;
+      return {
+        flow: 'ip_pledge', occurred: d.termFrom, subject_id: partyKey(d.pledgor), subject_name: d.pledgor.name, party_name: d.pledgee,
+        ref: d.registrationNumber, attr: d.termUntil, amount: d.amount, quantity: d.patents.length,
+      };
+    }
+    case 'TalentIntroduced': {
+      const d = e.data;
+      // No personal name or ID: the talent id is the reference (personal-information law).
+      return { flow: 'talent', occurred: d.introducedOn, subject_id: d.employerUscc, ref: d.talentId, category: d.programme, level: d.level ?? '', attr: d.role };
+    }
+    case 'TeamIntroduced': {
+      const d = e.data;
+      return { flow: 'team', occurred: d.introducedOn, subject_id: d.employerUscc, party_name: d.teamName, ref: d.teamId, category: d.programme, level: d.level ?? '', quantity: d.members };
+    }
+    case 'GovernanceMeetingHeld': {
+      const d = e.data;
+      return { flow: 'meeting', occurred: d.heldOn, subject_id: d.meetingId, subject_name: d.title ?? '', ref: d.meetingId, category: d.body, quantity: d.decisions.length };
+    }
+    case 'ChallengePublished': {
+      const d = e.data;
+      return { flow: 'challenge_published', occurred: d.publishedOn, subject_id: d.challengeId, subject_name: d.title, party_name: d.publisher, ref: d.challengeId, attr: String(d.cohort), amount: d.budget };
+    }
+    case 'ChallengeAwarded': {
+      const d = e.data;
+      return { flow: 'challenge_awarded', occurred: d.awardedOn, subject_id: d.awardeeUscc ?? `name:${d.awardee}`, subject_name: d.awardee, ref: d.challengeId, amount: d.amount };
+    }
+    case 'EnterpriseListed':
+      return { flow: 'listing', occurred: e.data.listedOn, subject_id: e.data.uscc, category: e.data.exchange, ref: e.data.ticker };
+    case 'EnterpriseSettled':
+      return { flow: 'settlement', occurred: e.data.settledOn, subject_id: e.data.uscc, category: e.data.settlementType, attr: e.data.parent ?? '' };
+    default: {
+      const other: never = e;
+      void other;
+      return undefined;
+    }
+  }
+}

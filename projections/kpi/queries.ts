@@ -1,0 +1,400 @@
+import type { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../contracts/errors.ts';
+import {
+  Breakdown as BreakdownSchema,
+  DEFAULT_TARGETS,
+  KPI_CATALOG,
+  KpiSeriesQuery,
+  LeadUnit as LeadUnitSchema,
+  TASK_LEAD_UNITS,
+  kpiById,
+  type Breakdown,
+  type Grain,
+  type KpiDefinition,
+  type KpiLatest,
+  type KpiPoint,
+  type LeadUnit,
+} from '../../contracts/kpis.ts';
+import type { OlapClient, OlapParams } from '../../contracts/ports.ts';
+import { KPI_IMPLS, MILESTONES, type KpiImpl } from './definitions.ts';
+import { monthsIn, periodOfLabel, periodsBetween, previousPeriod, samePeriodLastYear, type Period } from './periods.ts';
+import { live, QUERY_SETTINGS, SHARED_CTES } from './sql.ts';
+
+/** The latest instant a DateTime64(3) holds: "as known now". */
+const NOW = '2299-12-31 23:59:59.999';
+
+export interface AsOfOption {
+  /** "As known at": an ISO instant, or a date meaning the end of that day (Asia/Shanghai). */
+  asOf?: string | Date;
+}
+
+export interface DrilldownRow {
+  entity: string;
+  name: string;
+  eventIds: string[];
+  /** The row's contribution to the numerator (or value) and to the denominator. */
+  x: number;
+  y: number;
+  breakdown?: string;
+  /** KPI-specific columns (movement, kind, amounts…). */
+  detail: Record<string, unknown>;
+}
+
+export interface Drilldown {
+  kpiId: string;
+  period: string;
+  start: string;
+  end: string;
+  breakdown?: Breakdown;
+  breakdownValue?: string;
+  rows: DrilldownRow[];
+}
+
+export interface ScorecardEntry {
+  id: string;
+  name: KpiDefinition['name'];
+  unit: string;
+  valueUnit: string;
+  kind: KpiDefinition['kind'];
+  task: KpiDefinition['task'];
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  components?: Record<string, number | null>;
+  target: number | null;
+  /** value ÷ target, uncapped. */
+  attainment: number | null;
+  previous: { period: string; value: number | null };
+  changeOnPrevious: number | null;
+  changeOnPreviousPct: number | null;
+  lastYear: { period: string; value: number | null };
+  changeOnLastYear: number | null;
+  changeOnLastYearPct: number | null;
+}
+
+export interface MilestoneStatus {
+  task: number;
+  milestoneId: string;
+  title: string;
+  unit: string;
+  dueOn: string;
+  status: string;
+  completedOn: string | null;
+  done: boolean;
+  overdue: boolean;
+  eventId: string;
+}
+
+export interface Scorecard {
+  leadUnit: LeadUnit;
+  period: string;
+  start: string;
+  end: string;
+  tasks: number[];
+  kpis: ScorecardEntry[];
+  milestones: MilestoneStatus[];
+}
+
+export interface KpiQueries {
+  /** A KPI per period over a range, optionally broken down; one query. */
+  series(kpiId: string, options: KpiSeriesQuery): Promise<KpiPoint[]>;
+  /** The entities and events behind one period's value (optionally one breakdown value). */
+  drilldown(kpiId: string, period: string, options?: AsOfOption & { grain?: Grain; breakdown?: string; breakdownValue?: string }): Promise<Drilldown>;
+  /** A lead unit's KPIs for one period with target, attainment and changes, plus its tasks' milestones. */
+  scorecard(leadUnit: string, period: string, options?: AsOfOption & { grain?: Grain }): Promise<Scorecard>;
+  /** This year to date (last full year for yearly-only KPIs); null when not computed or without a value. */
+  latest(kpiId: string, options?: { today?: string }): Promise<KpiLatest | null>;
+  /** Whether a KPI of the catalog has a query (every P1 does). */
+  isComputed(kpiId: string): boolean;
+}
+
+/** Creates the KPI query layer over the fact tables' stable names. */
+export function createKpiQueries(olap: OlapClient): KpiQueries {
+  async function compute(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], asOf: string, breakdown?: Breakdown): Promise<Map<string, RawPoint[]>> {
+    const b = breakdownExpr(kpi, impl, breakdown);
+    const comps = Object.entries(impl.components ?? {})
+      .map(([k, expr]) => `, ${expr} AS c_${k}`)
+      .join('');
+    const sql = `WITH ${SHARED_CTES}
+SELECT period, b, ${impl.value} AS value, ${impl.numerator ?? 'NULL'} AS numerator, ${impl.denominator ?? 'NULL'} AS denominator${comps}
+FROM (${impl.items(b)})
+GROUP BY period, b
+ORDER BY period, b
+${QUERY_SETTINGS}`;
+    const rows = await olap.query<Record<string, unknown>>(sql, periodParams(periods, asOf));
+    const byPeriod = new Map<string, RawPoint[]>();
+    for (const r of rows) {
+      const components: Record<string, number | null> = {};
+      for (const k of Object.keys(impl.components ?? {})) components[k] = num(r[`c_${k}`]);
+      const list = byPeriod.get(String(r.period)) ?? [];
+      list.push({ b: String(r.b), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
+      byPeriod.set(String(r.period), list);
+    }
+    return byPeriod;
+  }
+
+  async function loadTargets(kpiIds: string[], asOf: string): Promise<Map<string, Map<string, number>>> {
+    const rows = await olap.query<{ kpi_id: string; period: string; value: number }>(
+      `SELECT kpi_id, period, argMax(value, position) AS value
+       FROM ${live('fact_kpi_targets', `kind = 'target' AND kpi_id IN {ids:Array(String)}`)}
+       GROUP BY kpi_id, period ${QUERY_SETTINGS}`,
+      { asOf, ids: kpiIds },
+    );
+    const out = new Map<string, Map<string, number>>();
+    for (const r of rows) {
+      const m = out.get(r.kpi_id) ?? new Map<string, number>();
+      m.set(r.period, Number(r.value));
+      out.set(r.kpi_id, m);
+    }
+    return out;
+  }
+
+  function pointsOf(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], raw: Map<string, RawPoint[]>, targets: Map<string, number> | undefined, breakdown?: Breakdown): KpiPoint[] {
+    const out: KpiPoint[] = [];
+    for (const p of periods) {
+      const target = resolveTarget(kpi, p, targets);
+      const found = raw.get(p.label);
+      const list: RawPoint[] = found ?? (breakdown ? [] : [{ b: '', value: impl.ratio ? null : 0, numerator: null, denominator: null, components: {} }]);
+      for (const r of list) {
+        const point: KpiPoint = { period: p.label, start: p.start, end: p.end, value: r.value, target, attainment: attainment(r.value, target) };
+        if (impl.numerator) {
+          point.numerator = r.numerator;
+          point.denominator = r.denominator;
+        }
+        if (breakdown) point.breakdown = r.b;
+        if (impl.components) point.components = found ? r.components : Object.fromEntries(Object.keys(impl.components).map((k) => [k, null]));
+        out.push(point);
+      }
+    }
+    return out;
+  }
+
+  const api: KpiQueries = {
+    isComputed: (kpiId) => kpiId in KPI_IMPLS,
+
+    async series(kpiId, options) {
+      const { kpi, impl } = resolve(kpiId);
+      const q = parseOrThrow(KpiSeriesQuery, options);
+      if (!kpi.grains.includes(q.grain)) throw new ValidationError(`${kpi.id} 只支持粒度 ${kpi.grains.join(', ')}`, [{ field: 'grain', reason: 'unsupported', value: q.grain }]);
+      const periods = periodsBetween(q.from, q.to, q.grain);
+      const asOf = asOfParam(q.asOf);
+      const raw = await compute(kpi, impl, periods, asOf, q.breakdown);
+      const targets = await loadTargets([kpi.id], asOf);
+      return pointsOf(kpi, impl, periods, raw, targets.get(kpi.id), q.breakdown);
+    },
+
+    async drilldown(kpiId, periodLabel, options = {}) {
+      const { kpi, impl } = resolve(kpiId);
+      const period = periodOfLabel(periodLabel, options.grain);
+      const breakdown =
+        options.breakdown !== undefined ? parseOrThrow(BreakdownSchema, options.breakdown, 'breakdown') : options.breakdownValue !== undefined ? kpi.breakdowns[0] : undefined;
+      if (options.breakdownValue !== undefined && !breakdown) throw new ValidationError(`${kpi.id} 不支持分组`, [{ field: 'breakdownValue', reason: 'no breakdown' }]);
+      const b = breakdownExpr(kpi, impl, breakdown);
+      const params: OlapParams = { ...periodParams([period], asOfParam(options.asOf)), label: period.label };
+      let where = 'it.period = {label:String}';
+      if (options.breakdownValue !== undefined) {
+        where += ' AND it.b = {bv:String}';
+        params.bv = options.breakdownValue;
+      }
+      const rows = await olap.query<Record<string, unknown>>(
+        `WITH ${SHARED_CTES}
+SELECT it.*, n.name AS registered_name
+FROM (${impl.items(b)}) AS it LEFT JOIN names AS n ON n.uscc = it.entity
+WHERE ${where}
+ORDER BY it.b, it.x DESC, it.entity
+${QUERY_SETTINGS}`,
+        params,
+      );
+      const result: Drilldown = { kpiId: kpi.id, period: period.label, start: period.start, end: period.end, rows: rows.map((r) => drillRow(r, breakdown)) };
+      if (breakdown) result.breakdown = breakdown;
+      if (options.breakdownValue !== undefined) result.breakdownValue = options.breakdownValue;
+      return result;
+    },
+
+    async scorecard(leadUnitRaw, periodLabel, options = {}) {
+      const leadUnit = parseOrThrow(LeadUnitSchema, leadUnitRaw, 'leadUnit');
+      const period = periodOfLabel(periodLabel, options.grain);
+      const prev = previousPeriod(period);
+      const lastYear = samePeriodLastYear(period);
+      const asOf = asOfParam(options.asOf);
+      const tasks = Object.entries(TASK_LEAD_UNITS)
+        .filter(([, units]) => units.includes(leadUnit))
+        .map(([t]) => Number(t));
+      const kpis = KPI_CATALOG.filter(
+        (k) => k.id in KPI_IMPLS && (k.leadUnit === leadUnit || (k.id === 'task_milestone_completion' && tasks.length > 0)) && k.grains.includes(period.grain),
+      );
+      const targets = await loadTargets(kpis.map((k) => k.id), asOf);
+      const entries: ScorecardEntry[] = [];
+      for (const kpi of kpis) {
+        const impl = KPI_IMPLS[kpi.id]!;
+        // The milestone KPI of a unit is its own tasks' share, i.e. its lead-unit breakdown group.
+        const perUnit = kpi.id === 'task_milestone_completion';
+        const periods = [period, prev, lastYear];
+        const raw = await compute(kpi, impl, periods, asOf, perUnit ? 'leadUnit' : undefined);
+        const selected = new Map<string, RawPoint[]>();
+        for (const p of periods) {
+          const list = (raw.get(p.label) ?? []).filter((r) => !perUnit || r.b === leadUnit);
+          if (list.length > 0) selected.set(p.label, perUnit ? list.map((r) => ({ ...r, b: '' })) : list);
+        }
+        const [cur, before, yearAgo] = pointsOf(kpi, impl, periods, selected, targets.get(kpi.id)) as [KpiPoint, KpiPoint, KpiPoint];
+        const entry: ScorecardEntry = {
+          id: kpi.id, name: kpi.name, unit: kpi.unit, valueUnit: kpi.valueUnit, kind: kpi.kind, task: kpi.task,
+          value: cur.value, numerator: cur.numerator ?? null, denominator: cur.denominator ?? null,
+          target: cur.target, attainment: cur.attainment,
+          previous: { period: prev.label, value: before.value },
+          changeOnPrevious: diff(cur.value, before.value),
+          changeOnPreviousPct: pctChange(cur.value, before.value),
+          lastYear: { period: lastYear.label, value: yearAgo.value },
+          changeOnLastYear: diff(cur.value, yearAgo.value),
+          changeOnLastYearPct: pctChange(cur.value, yearAgo.value),
+        };
+        if (cur.components) entry.components = cur.components;
+        entries.push(entry);
+      }
+      const milestones = await olap.query<Record<string, unknown>>(
+        `SELECT * FROM ${MILESTONES} AS s
+         WHERE s.task IN {tasks:Array(UInt8)} AND s.due_on <= {end:Date}
+           AND NOT (s.status = '已完成' AND ifNull(s.completed_on, s.reported_on) < {start:Date})
+         ORDER BY s.task, s.due_on, s.milestone_id ${QUERY_SETTINGS}`,
+        { asOf, tasks, start: period.start, end: period.end },
+      );
+      return {
+        leadUnit, period: period.label, start: period.start, end: period.end, tasks, kpis: entries,
+        milestones: milestones.map((m) => {
+          const completedOn = m.completed_on == null ? null : String(m.completed_on);
+          const done = m.status === '已完成' && (completedOn ?? String(m.reported_on)) <= period.end;
+          return {
+            task: Number(m.task), milestoneId: String(m.milestone_id), title: String(m.title), unit: String(m.unit), dueOn: String(m.due_on),
+            status: String(m.status), completedOn, done, overdue: !done && String(m.due_on) < period.end, eventId: String(m.event_id),
+          };
+        }),
+      };
+    },
+
+    async latest(kpiId, options = {}) {
+      const kpi = kpiById(kpiId);
+      if (!kpi) throw new NotFoundError(`没有这个指标: ${kpiId}`);
+      const impl = KPI_IMPLS[kpi.id];
+      if (!impl) return null;
+      const today = options.today ?? shanghaiToday();
+      const year = Number(today.slice(0, 4));
+      const period: Period = kpi.grains.includes('ytd')
+        ? { label: String(year), grain: 'year', start: `${year}-01-01`, end: today }
+        : periodOfLabel(String(year - 1));
+      const raw = await compute(kpi, impl, [period], NOW);
+      const targets = await loadTargets([kpi.id], NOW);
+      const p = pointsOf(kpi, impl, [{ ...period, grain: 'year' }], raw, targets.get(kpi.id))[0];
+      if (!p || p.value === null) return null;
+      return { period: p.period, value: p.value, target: p.target, attainment: p.attainment };
+    },
+  };
+  return api;
+}
+
+interface RawPoint {
+  b: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  components: Record<string, number | null>;
+}
+
+function resolve(kpiId: string): { kpi: KpiDefinition; impl: KpiImpl } {
+  const kpi = kpiById(kpiId);
+  if (!kpi) throw new NotFoundError(`没有这个指标: ${kpiId}`);
+  const impl = KPI_IMPLS[kpi.id];
+  if (!impl) throw new ValidationError(`指标 ${kpi.id} (${kpi.priority}) 尚未计算`, [{ field: 'kpiId', reason: 'not computed yet', value: kpiId }]);
+  return { kpi, impl };
+}
+
+function breakdownExpr(kpi: KpiDefinition, impl: KpiImpl, breakdown: Breakdown | undefined): string {
+  if (!breakdown) return "''";
+  const checked = parseOrThrow(BreakdownSchema, breakdown, 'breakdown');
+  const expr = impl.breakdowns[checked];
+  if (!expr) throw new ValidationError(`${kpi.id} 不支持按 ${checked} 分组 (支持: ${kpi.breakdowns.join(', ') || '无'})`, [{ field: 'breakdown', reason: 'unsupported', value: breakdown }]);
+  return `toString(${expr})`;
+}
+
+function periodParams(periods: Period[], asOf: string): OlapParams {
+  return { labels: periods.map((p) => p.label), starts: periods.map((p) => p.start), ends: periods.map((p) => p.end), asOf };
+}
+
+const STANDARD = new Set(['period', 'b', 'entity', 'name', 'event_ids', 'x', 'y', 'registered_name']);
+
+function drillRow(r: Record<string, unknown>, breakdown: Breakdown | undefined): DrilldownRow {
+  const detail: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) if (!STANDARD.has(k)) detail[k] = v;
+  const row: DrilldownRow = {
+    entity: String(r.entity),
+    name: String(r.name ?? '') || String(r.registered_name ?? ''),
+    eventIds: ((r.event_ids as string[] | undefined) ?? []).filter((e) => e !== ''),
+    x: Number(r.x),
+    y: Number(r.y),
+    detail,
+  };
+  if (breakdown) row.breakdown = String(r.b);
+  return row;
+}
+
+/**
+ * Explicit targets first (same period label; else the year's, prorated for flows), then the
+ * policy's default. YTD periods never take a month's own target.
+ */
+function resolveTarget(kpi: KpiDefinition, p: Period, entered: Map<string, number> | undefined): number | null {
+  const isFlow = kpi.kind === 'flow' || kpi.kind === 'flow+ratio';
+  const share = monthsIn(p) / 12;
+  const exact = p.grain === 'ytd' ? undefined : entered?.get(p.label);
+  if (exact !== undefined) return exact;
+  const yearly = entered?.get(p.end.slice(0, 4));
+  if (yearly !== undefined) return round(isFlow ? yearly * share : yearly);
+  const def = DEFAULT_TARGETS.find((t) => t.kpiId === kpi.id);
+  if (!def) return null;
+  return round(def.basis === 'year' ? def.value * share : def.value);
+}
+
+function attainment(value: number | null, target: number | null): number | null {
+  if (value === null || target === null || target === 0) return null;
+  return round(value / target);
+}
+
+function diff(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : round(a - b);
+}
+
+function pctChange(a: number | null, b: number | null): number | null {
+  return a === null || b === null || b === 0 ? null : round(((a - b) / Math.abs(b)) * 100);
+}
+
+function num(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? round(n) : null;
+}
+
+/** Floating sums of amounts: 12 significant digits are plenty and keep 0.1 + 0.2 readable. */
+function round(n: number): number {
+  return Number(n.toPrecision(12));
+}
+
+function shanghaiToday(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** An as-of instant as DateTime64(3, 'UTC') text; a bare date means the end of that day in Asia/Shanghai. */
+export function asOfParam(asOf: string | Date | undefined): string {
+  if (asOf === undefined) return NOW;
+  let ms: number;
+  if (asOf instanceof Date) ms = asOf.getTime();
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(asOf)) ms = Date.parse(`${asOf}T23:59:59.999+08:00`);
+  else ms = Date.parse(asOf);
+  if (Number.isNaN(ms)) throw new ValidationError(`asOf 不是有效时间: ${String(asOf)}`, [{ field: 'asOf', reason: 'not an instant', value: String(asOf) }]);
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, field?: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ field: field ?? (i.path.map(String).join('.') || 'query'), reason: i.message }));
+  throw new ValidationError(`查询参数错误: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, issues);
+}
+

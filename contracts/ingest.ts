@@ -31,7 +31,10 @@ export type IngestRecordInput = { [T in EventType]: z.input<ReturnType<typeof re
 export type RecordOutcome =
   | { row: number; status: 'accepted'; eventIds: string[]; streamId: string; quality?: string[] }
   | { row: number; status: 'duplicate'; eventIds: string[]; streamId: string }
-  | { row: number; status: 'rejected'; issues: FieldIssue[] };
+  | { row: number; status: 'rejected'; issues: FieldIssue[]; code?: RejectionCode };
+
+/** Why a record was rejected: invalid (400), refused by a business rule (422), or a version conflict (409). */
+export type RejectionCode = 'validation' | 'illegal-state' | 'conflict';
 
 /** The answer to every ingest call (one record, a batch, a stream or a file). */
 export interface IngestReport {

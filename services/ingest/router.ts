@@ -1,0 +1,249 @@
+import express, { type Request, type Response } from 'express';
+import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../../contracts/errors.ts';
+import { EVENT_DEFINITIONS, SOURCE_CONTEXTS, type SourceContext } from '../../contracts/events/index.ts';
+import type { IngestReport, RecordOutcome } from '../../contracts/ingest.ts';
+import { actorOf, principalOf, type Keyring } from '../auth/keyring.ts';
+import { importStream, type FileFormat } from './files/importFile.ts';
+import type { ByteSource } from './files/readers.ts';
+import { TEMPLATES } from './files/templates.ts';
+import type { IngestMeta, IngestService } from './ingestService.ts';
+import { eventJsonSchema, eventsJsonSchema, isEventType } from './schemas.ts';
+
+export interface IngestLimits {
+  /** A JSON body (one record or an array), bytes. Default 16 MiB. */
+  jsonBytes: number;
+  /** A whole NDJSON stream, bytes. Default 1 GiB. */
+  ndjsonBytes: number;
+  /** One NDJSON line, bytes. Default 1 MiB. */
+  lineBytes: number;
+  /** An uploaded CSV / XLSX file, bytes. Default 200 MiB. */
+  fileBytes: number;
+  /** Records per ingest call while streaming. Default 1,000. */
+  chunkRecords: number;
+}
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = {
+  jsonBytes: 16 * 1024 * 1024,
+  ndjsonBytes: 1024 * 1024 * 1024,
+  lineBytes: 1024 * 1024,
+  fileBytes: 200 * 1024 * 1024,
+  chunkRecords: 1000,
+};
+
+export interface IngestRouterDeps {
+  ingest: IngestService;
+  keyring: Keyring;
+  limits?: Partial<IngestLimits>;
+}
+
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
+
+/** The shape body-parser gives its 413, so the one problem middleware words every 413 alike. */
+function payloadTooLarge(limit: number, what: string): Error {
+  return Object.assign(new Error(`${what} exceeds ${limit} bytes`), { status: 413, statusCode: 413, expose: true, type: 'entity.too.large', limit });
+}
+
+function emptyReport(): IngestReport {
+  return { received: 0, accepted: 0, duplicates: 0, rejected: 0, flagged: 0, position: 0, results: [] };
+}
+
+function merge(total: IngestReport, part: IngestReport): void {
+  total.received += part.received;
+  total.accepted += part.accepted;
+  total.duplicates += part.duplicates;
+  total.rejected += part.rejected;
+  total.flagged += part.flagged;
+  total.position = part.position;
+  for (const r of part.results) total.results.push(r);
+}
+
+/** A single record's rejection as the error its HTTP status stands for (400 / 422 / 409). */
+function singleRejection(outcome: Extract<RecordOutcome, { status: 'rejected' }>): Error {
+  const detail = outcome.issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
+  switch (outcome.code) {
+    case 'conflict':
+      return new ConflictError(detail, undefined, outcome.issues[0]?.value);
+    case 'illegal-state':
+      return new IllegalStateError(detail, outcome.issues);
+    case 'validation':
+    case undefined:
+      return new ValidationError(detail, outcome.issues);
+    default: {
+      const never: never = outcome.code;
+      return new Error(`unknown rejection code ${String(never)}`);
+    }
+  }
+}
+
+/** Request bytes, counted against a limit as they arrive (Content-Length is checked up front too). */
+async function* limitedBody(req: Request, limit: number, what: string): ByteSource {
+  const declared = Number(req.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit, what);
+  let bytes = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > limit) throw payloadTooLarge(limit, what);
+    yield chunk;
+  }
+}
+
+/** NDJSON, read line by line and ingested in chunks as it arrives: never held whole in memory. */
+async function ingestNdjson(req: Request, ingest: IngestService, meta: IngestMeta, limits: IngestLimits): Promise<IngestReport> {
+  const report = emptyReport();
+  const decoder = new TextDecoder('utf-8');
+  let pending = '';
+  let line = 0;
+  let records: unknown[] = [];
+  let rows: number[] = [];
+  const flush = async (): Promise<void> => {
+    if (records.length === 0) return;
+    merge(report, await ingest.ingest(records, { ...meta, rows }));
+    records = [];
+    rows = [];
+  };
+  const take = (text: string): void => {
+    line++;
+    if (text.trim() === '') return;
+    try {
+      records.push(JSON.parse(text));
+      rows.push(line);
+    } catch (err) {
+      report.received++;
+      report.rejected++;
+      const reason = `JSON 格式错误: ${(err as Error).message}`;
+      report.results.push({ row: line, status: 'rejected', code: 'validation', issues: [{ field: '(line)', row: line, reason }] });
+    }
+  };
+  for await (const chunk of limitedBody(req, limits.ndjsonBytes, 'NDJSON body')) {
+    pending += decoder.decode(chunk as Buffer, { stream: true });
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    if (pending.length > limits.lineBytes) throw payloadTooLarge(limits.lineBytes, `NDJSON line ${line + 1}`);
+    for (const l of lines) {
+      take(l);
+      if (records.length >= limits.chunkRecords) await flush();
+    }
+  }
+  pending += decoder.decode();
+  if (pending !== '') take(pending);
+  await flush();
+  if (report.received === 0) report.position = (await ingest.ingest([], meta)).position;
+  report.results.sort((a, b) => a.row - b.row);
+  return report;
+}
+
+function metaOf(req: Request, res: Response, context?: SourceContext): IngestMeta {
+  const correlationId = req.get('x-correlation-id');
+  return {
+    actor: actorOf(principalOf(res)),
+    ...(correlationId ? { correlationId: correlationId.slice(0, 128) } : {}),
+    ...(context ? { context } : {}),
+  };
+}
+
+function contextParam(value: unknown): SourceContext {
+  const c = String(value);
+  if (!(SOURCE_CONTEXTS as readonly string[]).includes(c)) throw new NotFoundError(`没有这个来源上下文: ${c}; 可用: ${SOURCE_CONTEXTS.join(', ')}`);
+  return c as SourceContext;
+}
+
+/**
+ * The ingest API, mounted at `/api/v1/ingest`. Writes need the `ingest` role; the templates and
+ * schemas can be read with any key. Errors go to the app's problem-details middleware.
+ */
+export function createIngestRouter(deps: IngestRouterDeps): express.Router {
+  const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...deps.limits };
+  const { ingest, keyring } = deps;
+  const router = express.Router();
+  const writer = keyring.requireRole('ingest');
+  const reader = keyring.requireRole('ingest', 'viewer', 'analyst');
+  const json = express.json({ limit: limits.jsonBytes, strict: true });
+
+  const records = async (req: Request, res: Response, context?: SourceContext): Promise<void> => {
+    const meta = metaOf(req, res, context);
+    if (req.is(NDJSON_TYPES)) {
+      res.status(200).json(await ingestNdjson(req, ingest, meta, limits));
+      return;
+    }
+    if (!req.is('application/json')) {
+      throw new ValidationError('Content-Type 应为 application/json (一条记录或数组) 或 application/x-ndjson (每行一条)', [
+        { field: 'Content-Type', reason: '不支持的内容类型', value: req.get('content-type') ?? '' },
+      ]);
+    }
+    const body: unknown = req.body;
+    if (Array.isArray(body)) {
+      res.status(200).json(await ingest.ingest(body, meta));
+      return;
+    }
+    const report = await ingest.ingest([body], meta);
+    const outcome = report.results[0]!;
+    if (outcome.status === 'rejected') throw singleRejection(outcome);
+    res.status(outcome.status === 'accepted' ? 201 : 200).json(report);
+  };
+
+  router.post('/records', writer, json, (req, res) => records(req, res));
+  router.post('/:context/records', writer, json, (req, res) => records(req, res, contextParam(req.params.context)));
+
+  router.post('/files', writer, async (req, res) => {
+    const template = typeof req.query.template === 'string' ? req.query.template : '';
+    const asked = typeof req.query.format === 'string' ? req.query.format : undefined;
+    const format: FileFormat | undefined =
+      asked === 'csv' || asked === 'xlsx' ? asked : req.is(['text/csv', 'application/csv', 'text/plain']) ? 'csv' : req.is(XLSX_MIME) ? 'xlsx' : undefined;
+    if (!template) throw new ValidationError('缺少参数 template (模板名, 见 GET /api/v1/ingest/templates)', [{ field: 'template', reason: '必填' }]);
+    if (!format) {
+      throw new ValidationError(`Content-Type 应为 text/csv 或 ${XLSX_MIME} (或加参数 format=csv|xlsx)`, [
+        { field: 'Content-Type', reason: '不支持的文件类型', value: req.get('content-type') ?? '' },
+      ]);
+    }
+    const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+    const document = str(req.query.document) ?? str(req.get('x-file-name'));
+    const batch = str(req.query.batch);
+    const meta = metaOf(req, res);
+    const report = await importStream(ingest, limitedBody(req, limits.fileBytes, 'file'), format, {
+      template,
+      actor: meta.actor,
+      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+      ...(document ? { document } : {}),
+      ...(batch ? { batch } : {}),
+      chunkRows: limits.chunkRecords,
+    });
+    res.status(200).json(report);
+  });
+
+  router.get('/templates', reader, (_req, res) => {
+    res.json({
+      templates: TEMPLATES.map((t) => ({
+        name: t.name,
+        title: t.title,
+        recordType: t.recordType,
+        context: EVENT_DEFINITIONS[t.recordType].context,
+        system: t.system,
+        sender: t.sender,
+        description: t.description,
+        columns: t.columns.map((c) => ({
+          header: c.header,
+          aliases: c.aliases ?? [],
+          field: c.field ?? null,
+          kind: c.kind,
+          required: c.required,
+          description: c.description,
+          example: c.example,
+        })),
+      })),
+    });
+  });
+
+  router.get('/schemas', reader, (_req, res) => {
+    res.type('application/schema+json').send(JSON.stringify(eventsJsonSchema()));
+  });
+
+  router.get('/schemas/:type', reader, (req, res) => {
+    const type = String(req.params.type);
+    if (!isEventType(type)) throw new NotFoundError(`没有这种事件类型: ${type}`);
+    const kind = req.query.as === 'record' ? 'record' : 'event';
+    res.type('application/schema+json').send(JSON.stringify(eventJsonSchema(type, kind)));
+  });
+
+  return router;
+}

@@ -14,7 +14,10 @@ import { insertFormatClause, leadingKeyword, outputFormatClause, sqlIdentifier, 
 
 export interface OlapHttpUser {
   name: string;
-  password: string;
+  /** The password in clear (development keys), or … */
+  password?: string;
+  /** … the SHA-256 hex digests of the accepted passwords (API keys files store only hashes). */
+  passwordSha256?: readonly string[];
   /** Read-only users run on sessions opened with `--readonly=1`. */
   readonly: boolean;
 }
@@ -96,7 +99,12 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
     ['--readonly=1', `--max_execution_time=${options.readonlyMaxExecutionSeconds ?? 300}`],
     perPool,
   );
-  const users = new Map(options.users.map((u) => [u.name, { ...u, digest: sha256(u.password) }]));
+  const users = new Map(
+    options.users.map((u) => [
+      u.name,
+      { ...u, digests: [...(u.password !== undefined ? [sha256(u.password)] : []), ...(u.passwordSha256 ?? []).map((h) => Buffer.from(h, 'hex'))] },
+    ]),
+  );
   let info: ServerInfo | undefined;
   let server: http.Server | undefined;
   // chDB shuts its engine down when the last session on a path closes and boots it again (~40 ms)
@@ -138,8 +146,9 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
       password = url.searchParams.get('password') ?? '';
     }
     const user = users.get(name);
+    const presented = sha256(password);
     // Compare digests so the time taken says nothing about the password's length or prefix.
-    if (!user || !timingSafeEqual(user.digest, sha256(password)))
+    if (!user || !user.digests.some((d) => d.length === presented.length && timingSafeEqual(d, presented)))
       throw ClickHouseHttpError.of('AUTHENTICATION_FAILED', `${name}: Authentication failed: password is incorrect, or there is no user with such name`);
     return user;
   }

@@ -1,0 +1,173 @@
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../contracts/errors.ts';
+import { KPI_CATALOG } from '../../contracts/kpis.ts';
+import type { StoreHead } from '../../contracts/ports.ts';
+
+export interface ProjectionStatusView {
+  name: string;
+  version: number;
+  checkpoint: number;
+  lagEvents: number;
+  lagSeconds: number;
+  state: string;
+}
+
+export interface LatestValue {
+  period: string;
+  value: number | null;
+  target: number | null;
+  attainment: number | null;
+}
+
+/** What the API needs from the KPI query layer (projections/kpi). */
+export interface KpiReader {
+  latest(kpiId: string): Promise<LatestValue | null>;
+  series(kpiId: string, options: SeriesOptions): Promise<unknown>;
+  drilldown(kpiId: string, period: string, options: { asOf?: string; breakdownValue?: string }): Promise<unknown>;
+  scorecard(leadUnit: string, period: string, options: { asOf?: string }): Promise<unknown>;
+}
+
+export interface SeriesOptions {
+  from: string;
+  to: string;
+  grain: 'month' | 'quarter' | 'half' | 'year' | 'ytd';
+  asOf?: string;
+  breakdown?: string;
+}
+
+export interface ApiDeps {
+  storeHead(): Promise<StoreHead>;
+  projections(): Promise<ProjectionStatusView[]>;
+  kpis: KpiReader;
+  requireRole(...roles: string[]): express.RequestHandler;
+  /** Rebuilds one projection (admin); absent where this process runs no projections. */
+  rebuildProjection?(name: string): Promise<void>;
+  /** Entries kept by the KPI response cache (default 500; 0 turns it off). */
+  cacheEntries?: number;
+}
+
+/**
+ * KPI answers only change when a projection checkpoint moves, so responses are cached under the
+ * request URL plus the checkpoints (PERFORMANCE.md: an uncached chDB KPI endpoint serves ~150 req/s).
+ */
+function createResponseCache(limit: number) {
+  const entries = new Map<string, unknown>();
+  return {
+    async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      if (limit <= 0) return compute();
+      if (entries.has(key)) {
+        const value = entries.get(key) as T;
+        entries.delete(key);
+        entries.set(key, value);
+        return value;
+      }
+      const value = await compute();
+      entries.set(key, value);
+      if (entries.size > limit) entries.delete(entries.keys().next().value as string);
+      return value;
+    },
+  };
+}
+
+const SeriesQuery = z.object({
+  from: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, { error: 'from 应为 YYYY、YYYY-MM 或 YYYY-MM-DD' }).default('2023-01'),
+  to: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, { error: 'to 应为 YYYY、YYYY-MM 或 YYYY-MM-DD' }).optional(),
+  grain: z.enum(['month', 'quarter', 'half', 'year', 'ytd']).default('quarter'),
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  breakdown: z.string().max(32).optional(),
+});
+const DrilldownQuery = z.object({
+  period: z.string().min(4).max(10),
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  value: z.string().max(64).optional(),
+});
+const ScorecardQuery = z.object({
+  period: z.string().min(4).max(10),
+  asOf: z.iso.datetime({ offset: true }).optional(),
+});
+
+function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
+  const r = schema.safeParse(req.query);
+  if (!r.success)
+    throw new ValidationError(
+      'invalid query parameters',
+      r.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', reason: i.message })),
+    );
+  return r.data;
+}
+
+function kpiOr404(id: string) {
+  const kpi = KPI_CATALOG.find((k) => k.id === id);
+  if (!kpi) throw new NotFoundError(`unknown KPI "${id}"; GET /api/v1/kpis lists the ids`);
+  return kpi;
+}
+
+/**
+ * The read API for dashboards and other systems: status, the KPI catalog with latest values,
+ * series, drill-downs and department scorecards. Thin: every figure comes from projections/kpi.
+ */
+export function createApiRouter(deps: ApiDeps): Router {
+  const router = express.Router();
+  const viewer = deps.requireRole('viewer', 'analyst', 'admin');
+  const anyRole = deps.requireRole('viewer', 'analyst', 'admin', 'ingest');
+  const admin = deps.requireRole('admin');
+  const cache = createResponseCache(deps.cacheEntries ?? 500);
+  const version = async () => (await deps.projections()).map((p) => `${p.name}:${p.version}:${p.checkpoint}`).join('|');
+  const cached = async <T>(req: Request, compute: () => Promise<T>) => cache.get(`${req.originalUrl}#${await version()}`, compute);
+
+  router.get('/status', anyRole, async (_req, res) => {
+    const [head, projections] = await Promise.all([deps.storeHead(), deps.projections()]);
+    res.json({ store: { head: head.position, events: head.events }, projections });
+  });
+
+  router.get('/kpis', viewer, async (req, res) => {
+    const kpis = await cached(req, () => Promise.all(
+      KPI_CATALOG.map(async (k) => ({
+        id: k.id,
+        name: k.name,
+        unit: k.unit,
+        kind: k.kind,
+        task: k.task,
+        leadUnit: k.leadUnit,
+        priority: k.priority,
+        latest: await deps.kpis.latest(k.id).catch(() => null),
+      })),
+    ));
+    res.json({ kpis });
+  });
+
+  router.get('/kpis/:id', viewer, (req, res) => {
+    res.json(kpiOr404(String(req.params.id)));
+  });
+
+  router.get('/kpis/:id/series', viewer, async (req, res) => {
+    const kpi = kpiOr404(String(req.params.id));
+    const q = parseQuery(SeriesQuery, req);
+    const to = q.to ?? new Date().toISOString().slice(0, 7);
+    res.json({ kpi: kpi.id, grain: q.grain, series: await cached(req, () => deps.kpis.series(kpi.id, { ...q, to })) });
+  });
+
+  router.get('/kpis/:id/drilldown', viewer, async (req, res) => {
+    const kpi = kpiOr404(String(req.params.id));
+    const q = parseQuery(DrilldownQuery, req);
+    res.json({ kpi: kpi.id, period: q.period, entities: await cached(req, () => deps.kpis.drilldown(kpi.id, q.period, { asOf: q.asOf, breakdownValue: q.value })) });
+  });
+
+  router.get('/scorecards/:leadUnit', viewer, async (req, res) => {
+    const q = parseQuery(ScorecardQuery, req);
+    res.json(await cached(req, () => deps.kpis.scorecard(String(req.params.leadUnit), q.period, { asOf: q.asOf })));
+  });
+
+  router.post('/admin/projections/:name/rebuild', admin, async (req, res) => {
+    if (!deps.rebuildProjection) throw new NotFoundError('this process runs no projections (SERVICES has no projector)');
+    const name = String(req.params.name);
+    const known = (await deps.projections()).some((p) => p.name === name);
+    if (!known) throw new NotFoundError(`unknown projection "${name}"; GET /api/v1/status lists them`);
+    const started = Date.now();
+    await deps.rebuildProjection(name);
+    res.json({ projection: name, rebuilt: true, seconds: (Date.now() - started) / 1000 });
+  });
+
+  return router;
+}

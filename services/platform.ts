@@ -1,0 +1,262 @@
+/**
+ * The composition root: builds the services a process runs from the config alone
+ * (SERVICES=all on the embedded default; one service per process in the distributed mode).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import type { EventStore, OlapClient } from '../contracts/ports.ts';
+import { PROJECTIONS } from '../projections/registry.ts';
+import { createKpiQueries } from '../projections/kpi/index.ts';
+import { createProjectionRunner, type ProjectionRunner } from '../projections/runner/projectionRunner.ts';
+import { storeEventSource } from '../projections/runner/storeEventSource.ts';
+import type { EventSource } from '../projections/projection.ts';
+import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
+import { loadKeyring, type Keyring } from './auth/keyring.ts';
+import { createRelay, type Relay } from './bus/relay.ts';
+import { kafkaEventSource } from './bus/kafkaEventSource.ts';
+import type { Config } from './config/config.ts';
+import { createEventStore } from './eventStore/index.ts';
+import { notFoundHandler, problemHandler } from './http/problem.ts';
+import { createIngestRouter } from './ingest/router.ts';
+import { createIngestService, type IngestService } from './ingest/ingestService.ts';
+import type { Logger } from './observability/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createOlapClient } from './olap/client.ts';
+import { createOlapHttpServer, type OlapHttpServer } from './olap/httpServer.ts';
+import { runSeed } from './seed/runSeed.ts';
+import { startTrickle, type Trickle } from './seed/trickle.ts';
+
+export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
+const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
+
+export interface PlatformOptions {
+  config: Config;
+  log: Logger;
+  /** Seed sample history when the store is empty (default: config.SEED). */
+  seed?: boolean;
+  /** Keep a slow live trickle of sample records (default: config.TRICKLE). */
+  trickle?: boolean;
+  /** Called as seeding goes on (done, total). */
+  onSeedProgress?: (done: number, total: number) => void;
+}
+
+export interface Platform {
+  services: ReadonlySet<ServiceName>;
+  /** Base URL of the HTTP server (dashboards, API, ingest, health). */
+  url: string;
+  /** Base URL of the ClickHouse HTTP interface, when this process serves it. */
+  olapUrl?: string;
+  keyring: Keyring;
+  store?: EventStore;
+  olap?: OlapClient;
+  runner?: ProjectionRunner;
+  ingest?: IngestService;
+  /** Resolves when seeding has finished (immediately when there is nothing to seed). */
+  seeded: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function servicesOf(config: Config): Set<ServiceName> {
+  const names = config.SERVICES.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.includes('all')) {
+    const all = new Set(ALL_SERVICES);
+    if (config.BUS === 'none') all.delete('relay');
+    if (config.OLAP !== 'chdb') all.delete('olap');
+    return all;
+  }
+  for (const n of names) if (!(ALL_SERVICES as readonly string[]).includes(n)) throw new Error(`SERVICES: unknown service "${n}" (expected all or ${ALL_SERVICES.join(', ')})`);
+  return new Set(names as ServiceName[]);
+}
+
+/** The salt of personal-ID hashes: PERSON_SALT, or one generated once into the data folder. */
+function personSalt(config: Config): string {
+  if (config.PERSON_SALT) return config.PERSON_SALT;
+  const file = path.join(config.DATA_DIR, 'person-salt');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function chdbPath(config: Config): string {
+  return path.join(config.DATA_DIR, 'chdb');
+}
+
+async function openOlap(config: Config): Promise<OlapClient> {
+  if (config.OLAP === 'clickhouse')
+    return createOlapClient({ kind: 'clickhouse', url: config.CLICKHOUSE_URL!, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE });
+  return createOlapClient({ kind: 'chdb', path: chdbPath(config), database: config.CLICKHOUSE_DATABASE });
+}
+
+function httpMetrics(metrics: Metrics): express.RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || 'unmatched';
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      end({ route });
+    });
+    next();
+  };
+}
+
+/** Starts the services of this process; resolves once they serve. */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config, log } = options;
+  const services = servicesOf(config);
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const metrics = createMetrics();
+  const keyring = loadKeyring(config, { info: (obj, msg) => log.info(obj, msg) });
+  const stops: Array<() => Promise<void>> = [];
+  let ready = false;
+
+  const needsStore = services.has('ingest') || services.has('relay') || services.has('api') || (services.has('projector') && config.BUS === 'none');
+  const store = needsStore ? createEventStore(config) : undefined;
+  if (store) stops.push(() => store.close());
+
+  // One chDB engine per process: the OLAP HTTP interface and the platform's client share its path.
+  let olapServer: OlapHttpServer | undefined;
+  let olapUrl: string | undefined;
+  if (services.has('olap')) {
+    olapServer = createOlapHttpServer({
+      chdbPath: chdbPath(config),
+      defaultDatabase: config.CLICKHOUSE_DATABASE,
+      users: [
+        { name: 'analyst', readonly: true, passwordSha256: keyring.digestsFor('analyst') },
+        { name: 'admin', readonly: false, passwordSha256: keyring.digestsFor('admin') },
+      ],
+      log: log.child({ name: 'olap' }),
+    });
+    const port = await olapServer.listen(config.OLAP_PORT, config.HOST);
+    olapUrl = `http://${config.HOST}:${port}`;
+    log.info({ url: olapUrl }, `ClickHouse HTTP interface of the embedded engine on ${olapUrl} (users analyst, admin; password = that role's key)`);
+    stops.push(() => olapServer!.close());
+  }
+
+  const needsOlap = services.has('projector') || services.has('api');
+  const olap = needsOlap ? await openOlap(config) : undefined;
+  if (olap) stops.push(() => olap.close());
+
+  let runner: ProjectionRunner | undefined;
+  if (services.has('projector') && olap) {
+    const source: EventSource & { head?(): Promise<number> } =
+      config.BUS === 'kafka'
+        ? kafkaEventSource({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'brain-projector', topic: config.KAFKA_TOPIC, groupId: config.KAFKA_GROUP, dlqTopic: config.KAFKA_DLQ_TOPIC, log: log.child({ name: 'kafka-source' }) })
+        : storeEventSource(store!);
+    runner = createProjectionRunner({ olap, source, projections: PROJECTIONS, log: log.child({ name: 'projections' }) });
+    await runner.start();
+    stops.push(() => runner!.stop());
+  }
+
+  let relay: Relay | undefined;
+  if (services.has('relay') && store) {
+    relay = createRelay({
+      store,
+      kafka: { brokers: config.KAFKA_BROKERS.split(','), clientId: 'brain-relay' },
+      topic: config.KAFKA_TOPIC,
+      partitions: config.KAFKA_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION,
+      checkpoint: { path: path.join(config.DATA_DIR, 'relay-checkpoint.json') },
+      log: log.child({ name: 'relay' }),
+    });
+    await relay.start();
+    stops.push(() => relay!.stop());
+  }
+
+  const ingest = services.has('ingest') && store ? createIngestService({ store, personSalt: personSalt(config) }) : undefined;
+  const kpis = olap ? createKpiQueries(olap) : undefined;
+
+  async function projectionStatus(): Promise<ProjectionStatusView[]> {
+    if (!runner) return [];
+    return (await runner.status()).map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state }));
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(httpMetrics(metrics));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', services: [...services] });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, boolean> = { started: ready };
+    if (store) checks.store = await store.head().then(() => true, () => false);
+    if (olap) checks.olap = await olap.ping().catch(() => false);
+    const ok = Object.values(checks).every(Boolean);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    if (store) metrics.storeHead.set((await store.head()).position);
+    for (const p of await projectionStatus()) metrics.projectionLag.set({ projection: p.name }, p.lagEvents);
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  if (ingest) app.use('/api/v1/ingest', createIngestRouter({ ingest, keyring }));
+  if (kpis)
+    app.use(
+      '/api/v1',
+      createApiRouter({
+        storeHead: async () => (store ? store.head() : { position: 0, events: 0 }),
+        projections: projectionStatus,
+        kpis,
+        requireRole: (...roles) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>)),
+        rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
+      }),
+    );
+  if (services.has('api')) app.use(express.static(path.join(import.meta.dirname, '..', 'dashboards'), { index: 'index.html' }));
+  app.use(notFoundHandler());
+  app.use(problemHandler({ log: log.child({ name: 'http' }) }));
+
+  const server = await new Promise<http.Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`;
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  ready = true;
+  log.info({ url, services: [...services] }, `serving on ${url} (dashboards /, API /api/v1, ingest /api/v1/ingest)`);
+
+  let trickle: Trickle | undefined;
+  const wantSeed = options.seed ?? config.SEED;
+  const wantTrickle = options.trickle ?? config.TRICKLE;
+  const seeded: Promise<void> =
+    ingest && store
+      ? (async () => {
+          if (wantSeed && (await store.head()).position === 0) {
+            await runSeed({ ingest, log, onProgress: options.onSeedProgress });
+          }
+          if (wantTrickle) {
+            trickle = startTrickle({ ingest: (records) => ingest.ingest(records, { actor: 'system:trickle' }) });
+            log.info('live trickle of sample records started (--no-trickle turns it off)');
+          }
+        })().catch((err: unknown) => log.error({ err }, 'seeding failed'))
+      : Promise.resolve();
+
+  let stopped = false;
+  return {
+    services,
+    url,
+    olapUrl,
+    keyring,
+    store,
+    olap,
+    runner,
+    ingest,
+    seeded,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await trickle?.stop();
+      for (const stop of stops.reverse()) {
+        await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
+      }
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { IHeaders } from 'kafkajs';
+import kafkajs from 'kafkajs';
+import type { Logger } from '../observability/logger.ts';
+import { decodeEvent, headerText } from './codec.ts';
+import { createKafka, translateKafkaError, type KafkaConnection } from './kafkaClient.ts';
+import { DLQ_HEADERS, type DeadLetter } from './kafkaEventSource.ts';
+
+const { Partitioners } = kafkajs;
+
+/** One message of the dead-letter topic, with where it sits there (`brain dlq list`). */
+export interface DeadLetterRecord extends DeadLetter {
+  /** Its place in the dead-letter topic: what `replayDeadLetters({ only })` selects by. */
+  dlq: { partition: number; offset: string };
+  /** The original message's headers (eventId, type, position, schemaVersion when the relay sent it). */
+  headers: Record<string, string>;
+  /** The original value, as text. */
+  value: string | null;
+}
+
+export interface DlqOptions extends KafkaConnection {
+  /** The dead-letter topic (KAFKA_DLQ_TOPIC). */
+  dlqTopic: string;
+  log: Logger;
+}
+
+const DLQ_HEADER_NAMES = new Set<string>(Object.values(DLQ_HEADERS));
+
+function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(headers ?? {})) {
+    const v = headerText(headers, name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/**
+ * Every message of the dead-letter topic, oldest first (up to `limit`). Reads with a throwaway
+ * consumer group that commits nothing and is deleted afterwards, so listing changes nothing.
+ */
+export async function listDeadLetters(options: DlqOptions & { limit?: number }): Promise<DeadLetterRecord[]> {
+  const { dlqTopic, log } = options;
+  const kafka = createKafka({ clientId: 'brain-dlq', ...options }, log);
+  const admin = kafka.admin();
+  const groupId = `brain-dlq-reader-${randomUUID()}`;
+  await admin.connect().catch((err) => {
+    throw translateKafkaError(err, 'connecting to Kafka');
+  });
+  try {
+    let ends: { partition: number; high: string; low: string }[];
+    try {
+      ends = await admin.fetchTopicOffsets(dlqTopic);
+    } catch (err) {
+      if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return []; // no poison message ever
+      throw translateKafkaError(err, `reading offsets of ${dlqTopic}`);
+    }
+    const remaining = new Map(ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+    if (remaining.size === 0) return [];
+
+    const records: DeadLetterRecord[] = [];
+    const limit = options.limit ?? Infinity;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic: dlqTopic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            autoCommit: false,
+            eachMessage: async ({ partition, message }) => {
+              const end = remaining.get(partition);
+              if (end === undefined || records.length >= limit) return;
+              const headers = textHeaders(message.headers);
+              records.push({
+                topic: headers[DLQ_HEADERS.topic] ?? '',
+                partition: Number(headers[DLQ_HEADERS.partition] ?? -1),
+                offset: headers[DLQ_HEADERS.offset] ?? '',
+                key: message.key?.toString() ?? null,
+                error: headers[DLQ_HEADERS.error] ?? '',
+                groupId: headers[DLQ_HEADERS.group] ?? '',
+                at: headers[DLQ_HEADERS.at] ?? '',
+                dlq: { partition, offset: message.offset },
+                headers: Object.fromEntries(Object.entries(headers).filter(([k]) => !DLQ_HEADER_NAMES.has(k))),
+                value: message.value?.toString('utf8') ?? null,
+              });
+              if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
+              if (remaining.size === 0 || records.length >= limit) resolve();
+            },
+          })
+          .catch(reject);
+      });
+    } catch (err) {
+      throw translateKafkaError(err, `reading ${dlqTopic}`);
+    } finally {
+      await consumer.disconnect().catch(() => {});
+      await admin.deleteGroups([groupId]).catch(() => {});
+    }
+    return records.sort((a, b) => a.dlq.partition - b.dlq.partition || Number(BigInt(a.dlq.offset) - BigInt(b.dlq.offset)));
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+export interface ReplayReport {
+  /** Dead letters published back to the events topic. */
+  replayed: DeadLetterRecord[];
+  /** Dead letters left where they are: they still do not decode (use `force` to send them anyway). */
+  stillFailing: { record: DeadLetterRecord; error: string }[];
+}
+
+/**
+ * Publishes dead letters back to the events topic (`brain dlq replay`), e.g. after a fix to the
+ * contracts made them decodable. Only those that now decode go, unless `force`; `only` picks
+ * entries by their dead-letter place (`"<partition>:<offset>"`, as listDeadLetters shows them).
+ * Replayed events keep their key and headers (the same eventId), so a consumer that had seen
+ * them drops them; the dead-letter topic itself is left as it is, as a record.
+ */
+export async function replayDeadLetters(options: DlqOptions & { topic: string; only?: string[]; force?: boolean }): Promise<ReplayReport> {
+  const { topic, log } = options;
+  const wanted = options.only ? new Set(options.only) : undefined;
+  const records = (await listDeadLetters(options)).filter((r) => !wanted || wanted.has(`${r.dlq.partition}:${r.dlq.offset}`));
+
+  const replayed: DeadLetterRecord[] = [];
+  const stillFailing: ReplayReport['stillFailing'] = [];
+  for (const record of records) {
+    const decoded = decodeEvent(record.value);
+    if (decoded.ok || options.force) replayed.push(record);
+    else stillFailing.push({ record, error: decoded.error });
+  }
+  if (replayed.length > 0) {
+    const producer = createKafka({ clientId: 'brain-dlq', ...options }, log).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    try {
+      await producer.connect();
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [
+          {
+            topic,
+            messages: replayed.map((r) => ({
+              key: r.key,
+              value: r.value,
+              headers: { ...r.headers, 'dlq-replayed-from': `${options.dlqTopic}/${r.dlq.partition}:${r.dlq.offset}` },
+            })),
+          },
+        ],
+      });
+    } catch (err) {
+      throw translateKafkaError(err, `replaying ${replayed.length} dead letters to ${topic}`);
+    } finally {
+      await producer.disconnect().catch(() => {});
+    }
+    log.info({ topic, replayed: replayed.length, stillFailing: stillFailing.length }, 'dead letters replayed');
+  }
+  return { replayed, stillFailing };
+}

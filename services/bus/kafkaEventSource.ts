@@ -1,0 +1,213 @@
+import type { Consumer, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import kafkajs from 'kafkajs';
+import { BrainError } from '../../contracts/errors.ts';
+import type { RecordedEvent } from '../../contracts/events/index.ts';
+import type { EventSource } from '../../projections/projection.ts';
+import type { Logger } from '../observability/logger.ts';
+import { decodeEvent } from './codec.ts';
+import { createKafka, ensureTopic, translateKafkaError, type KafkaConnection } from './kafkaClient.ts';
+
+const { Partitioners } = kafkajs;
+
+/** Headers a dead letter carries besides the original message's own. */
+export const DLQ_HEADERS = {
+  error: 'dlq-error',
+  topic: 'dlq-topic',
+  partition: 'dlq-partition',
+  offset: 'dlq-offset',
+  group: 'dlq-group',
+  at: 'dlq-at',
+} as const;
+
+/** A message that could not be decoded into a RecordedEvent, as sent to the dead-letter topic. */
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  error: string;
+  groupId: string;
+  at: string;
+}
+
+export interface KafkaEventSourceOptions extends KafkaConnection {
+  /** The events topic the relay publishes to (KAFKA_TOPIC). */
+  topic: string;
+  /** The consumer group (KAFKA_GROUP): workers sharing it split the partitions. */
+  groupId: string;
+  /** Where poison messages go (KAFKA_DLQ_TOPIC); created at start if missing. */
+  dlqTopic: string;
+  log: Logger;
+  /** Most events per onBatch call (default 1,000); offsets are committed after each. */
+  maxBatch?: number;
+  /** When the group has no committed offset: read the topic from its start (default true). */
+  fromBeginning?: boolean;
+  /** Consumer-group session timeout in ms (default 30,000): how soon a dead worker's partitions move. */
+  sessionTimeout?: number;
+  /** Heartbeat interval in ms (default 3,000; well under sessionTimeout). */
+  heartbeatInterval?: number;
+  /** Replicas of the dead-letter topic when it is created (default 1). */
+  replicationFactor?: number;
+  /** Called once a poison message is safely in the dead-letter topic (e.g. to record it in a table). */
+  onDeadLetter?: (letter: DeadLetter) => void | Promise<void>;
+}
+
+/** A running Kafka source: what EventSource.start returns, plus what it has seen. */
+export interface KafkaSourceHandle {
+  stop(): Promise<void>;
+  done: Promise<void>;
+  /** Poison messages sent to the dead-letter topic since start. */
+  deadLetters(): number;
+}
+
+/** The Kafka source: an EventSource whose handle also counts dead letters. */
+export interface KafkaEventSource extends EventSource {
+  start(fromPosition: number, onBatch: (events: RecordedEvent[]) => Promise<void>): Promise<KafkaSourceHandle>;
+}
+
+function next(offset: string): string {
+  return (BigInt(offset) + 1n).toString();
+}
+
+/**
+ * The projection runner's event source in the distributed mode: a Kafka consumer group over the
+ * relay's topic. Each partition's messages are decoded and validated (contracts' DomainEvent);
+ * a message that cannot be is a poison message: it goes to the dead-letter topic with the error in
+ * its headers, is reported through `onDeadLetter`, and the partition goes on. Offsets are
+ * committed only after onBatch resolved, so a crash or a rebalance redelivers, never skips: the
+ * runner is idempotent by eventId.
+ *
+ * `fromPosition` of EventSource.start is not used: the group's committed offsets are this
+ * source's checkpoint (a rebuild uses a new group id, e.g. one per projection version).
+ */
+export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSource {
+  const { topic, groupId, dlqTopic, log } = options;
+  const maxBatch = options.maxBatch ?? 1000;
+  const kafka = createKafka({ clientId: `brain-projector-${groupId}`, ...options }, log);
+
+  async function deadLetter(producer: Producer, partition: number, message: KafkaMessage, error: string): Promise<DeadLetter> {
+    const letter: DeadLetter = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      error: error.slice(0, 4000),
+      groupId,
+      at: new Date().toISOString(),
+    };
+    const headers: IHeaders = {
+      ...message.headers,
+      [DLQ_HEADERS.error]: letter.error,
+      [DLQ_HEADERS.topic]: topic,
+      [DLQ_HEADERS.partition]: String(partition),
+      [DLQ_HEADERS.offset]: message.offset,
+      [DLQ_HEADERS.group]: groupId,
+      [DLQ_HEADERS.at]: letter.at,
+    };
+    try {
+      await producer.send({ topic: dlqTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    } catch (err) {
+      throw translateKafkaError(err, `dead-lettering ${topic}/${partition}@${message.offset}`);
+    }
+    log.warn({ topic, partition, offset: message.offset, error: letter.error, dlqTopic }, 'poison message sent to the dead-letter topic');
+    return letter;
+  }
+
+  return {
+    async start(_fromPosition, onBatch) {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        await ensureTopic(admin, { topic: dlqTopic, partitions: 1, replicationFactor: options.replicationFactor ?? 1 }, log);
+      } catch (err) {
+        throw translateKafkaError(err, `preparing dead-letter topic ${dlqTopic}`);
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      const consumer: Consumer = kafka.consumer({
+        groupId,
+        sessionTimeout: options.sessionTimeout ?? 30_000,
+        heartbeatInterval: options.heartbeatInterval ?? 3000,
+        maxWaitTimeInMs: 500,
+        retry: {
+          ...options.retry,
+          // A failure that outlived the retries restarts the consumer (it rejoins and resumes from
+          // the committed offsets) when it may pass; our own non-retriable errors stop it.
+          restartOnFailure: async (err: Error) => (err instanceof BrainError ? err.retriable : true),
+        },
+      });
+      let deadLetters = 0;
+      let stopping = false;
+      let settle!: { resolve: () => void; reject: (err: unknown) => void };
+      const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      done.catch(() => {});
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) {
+          log.warn({ err: payload.error.message, groupId }, 'kafka source: consumer restarts after a failure');
+          return;
+        }
+        const err = translateKafkaError(payload.error, `consuming ${topic} in group ${groupId}`);
+        log.error({ err, groupId }, 'kafka source stopped');
+        settle.reject(err);
+      });
+
+      try {
+        await producer.connect();
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: 1,
+          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+            let events: RecordedEvent[] = [];
+            let last: string | undefined;
+            const flush = async (): Promise<void> => {
+              if (events.length > 0) await onBatch(events);
+              events = [];
+              if (last === undefined) return;
+              resolveOffset(last);
+              await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next(last) }]);
+              last = undefined;
+              await heartbeat();
+            };
+            for (const message of batch.messages) {
+              // A revoked partition's remaining messages go to its new owner; nothing is committed.
+              if (!isRunning() || isStale()) return;
+              const decoded = decodeEvent(message.value);
+              if (decoded.ok) events.push(decoded.event);
+              else {
+                const letter = await deadLetter(producer, batch.partition, message, decoded.error);
+                deadLetters++;
+                await options.onDeadLetter?.(letter);
+              }
+              last = message.offset;
+              if (events.length >= maxBatch) await flush();
+            }
+            if (!isStale()) await flush();
+          },
+        });
+      } catch (err) {
+        await consumer.disconnect().catch(() => {});
+        await producer.disconnect().catch(() => {});
+        throw translateKafkaError(err, `starting the consumer of ${topic} in group ${groupId}`);
+      }
+      log.info({ topic, groupId }, 'kafka source started');
+
+      return {
+        done,
+        deadLetters: () => deadLetters,
+        async stop() {
+          if (stopping) return done.catch(() => {});
+          stopping = true;
+          // disconnect() waits for the batch in flight, then leaves the group (partitions move at once).
+          await consumer.disconnect().catch((err) => log.warn({ err }, 'kafka source: disconnect failed'));
+          await producer.disconnect().catch(() => {});
+          settle.resolve();
+        },
+      };
+    },
+  };
+}

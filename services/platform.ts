@@ -111,7 +111,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const stops: Array<() => Promise<void>> = [];
   let ready = false;
 
-  const needsStore = services.has('ingest') || services.has('relay') || services.has('api') || (services.has('projector') && config.BUS === 'none');
+  // A Kafka-fed projector still opens the store when it can: rebuilds read it from position 0.
+  const needsStore = services.has('ingest') || services.has('relay') || services.has('api') || services.has('projector');
   const store = needsStore ? createEventStore(config) : undefined;
   if (store) stops.push(() => store.close());
 
@@ -144,7 +145,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       config.BUS === 'kafka'
         ? kafkaEventSource({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'brain-projector', topic: config.KAFKA_TOPIC, groupId: config.KAFKA_GROUP, dlqTopic: config.KAFKA_DLQ_TOPIC, log: log.child({ name: 'kafka-source' }) })
         : storeEventSource(store!);
-    runner = createProjectionRunner({ olap, source, projections: PROJECTIONS, log: log.child({ name: 'projections' }) });
+    runner = createProjectionRunner({
+      olap,
+      source,
+      // Rebuilds read the store from position 0 (it holds every event); the live source may be Kafka.
+      ...(store ? { rebuildSource: storeEventSource(store) } : {}),
+      projections: PROJECTIONS,
+      log: log.child({ name: 'projections' }),
+    });
     await runner.start();
     stops.push(() => runner!.stop());
   }

@@ -32,6 +32,7 @@
  * `project` must not depend on where batches are cut (project(a ++ b) = project(a) ++ project(b)),
  * since boundaries depend on timing; otherwise a rebuild would not equal the live result.
  */
+import { createHash } from 'node:crypto';
 import { isBrainError } from '../../contracts/errors.ts';
 import { IllegalStateError, ValidationError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
@@ -73,6 +74,11 @@ export interface ProjectionRunnerOptions {
   olap: OlapClient;
   /** Where events come from; if it has `head()`, lag and "caught up" use it. */
   source: EventSource & { head?(): Promise<number> };
+  /**
+   * Where rebuilds read from position 0 (default: `source`). With Kafka as `source`, the event
+   * store: it holds every event, and a rebuild must not join the live consumer group.
+   */
+  rebuildSource?: EventSource & { head?(): Promise<number> };
   projections: readonly Projection[];
   /** Handled events per batch before a flush (default 5,000). */
   batchSize?: number;
@@ -131,12 +137,14 @@ interface Lane {
 
 interface Group {
   lanes: Lane[];
+  source: EventSource & { head?(): Promise<number> };
   handle?: { stop(): Promise<void>; done: Promise<void> };
 }
 
 /** Creates a runner; nothing happens until `start()`. */
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { olap, source, projections } = options;
+  const rebuildSource = options.rebuildSource ?? source;
   const batchSize = options.batchSize ?? 5_000;
   const flushMs = options.flushMs ?? 1_000;
   const retry = options.retry ?? { initialDelayMs: 200, multiplier: 2, maxRetries: 5 };
@@ -160,7 +168,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let running = false;
 
   async function headNow(): Promise<number> {
-    if (source.head) knownHead = Math.max(knownHead, await source.head());
+    const head = source.head ?? rebuildSource.head;
+    if (head) knownHead = Math.max(knownHead, await head());
     return Math.max(knownHead, maxSeen);
   }
 
@@ -385,17 +394,70 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     if (caughtUp && lane.pendingTo <= lane.checkpoint && lane.seenTo > lane.checkpoint) await flush(lane, lane.seenTo);
   }
 
-  async function startGroup(lanes: Lane[]): Promise<Group> {
-    const group: Group = { lanes };
+  /**
+   * An unordered source (Kafka) redelivers from its own committed offsets, not from our
+   * checkpoint: every delivered batch is written before the handler resolves (so offsets are
+   * committed only for written rows), with a token derived from the batch's event ids, and
+   * duplicates across differently cut batches fold in the fact tables' ReplacingMergeTree keys.
+   * The checkpoint is then the highest position written, for lag and status only.
+   */
+  async function acceptUnordered(lane: Lane, events: readonly RecordedEvent[]): Promise<void> {
+    if (lane.failed || lane.retired) return;
+    let top = lane.seenTo;
+    let topRecordedAt = lane.seenRecordedAt;
+    for (const event of events) {
+      if (lane.handles.has(event.type)) lane.buffer.push(event);
+      if (event.position > top) {
+        top = event.position;
+        topRecordedAt = Date.parse(event.recordedAt);
+      }
+    }
+    lane.seenTo = top;
+    lane.seenRecordedAt = topRecordedAt;
+    lane.caughtUp = true;
+    const batch = lane.buffer;
+    const { rows, dead } = projectBatch(lane, batch);
+    const name = lane.projection.name;
+    const digest = createHash('sha1')
+      .update(batch.map((e) => e.eventId).sort().join(','))
+      .digest('hex');
+    try {
+      for (const [logical, list] of rows) {
+        const token = `${name}:${lane.record.build}:${logical}:u${digest}`;
+        await withRetry('insert', () => olap.insert(`${olap.database}.${lane.tables.get(logical)!}`, list, { dedupToken: token }));
+      }
+      if (dead.length > 0) await withRetry('dead letters', () => books.deadLetters(dead));
+      if (top > lane.checkpoint) await withRetry('checkpoint', () => books.writeCheckpoint(checkpointRecord(lane, top, 0, topRecordedAt)));
+    } catch (err) {
+      lane.failed = err instanceof Error ? err.message : String(err);
+      log.error({ err, projection: name, build: lane.record.build }, 'projection failed; it stops here until restarted');
+      // Rethrown so the source does not commit offsets past rows that were not written.
+      throw err;
+    }
+    lane.buffer = [];
+    lane.openedAt = 0;
+    lane.checkpoint = Math.max(lane.checkpoint, top);
+    lane.lastRecordedAt = lane.seenRecordedAt;
+    const srv = serving.get(name);
+    if (srv && srv.record.build === lane.record.build) srv.checkpoint = lane.checkpoint;
+  }
+
+  async function startGroup(lanes: Lane[], from = source): Promise<Group> {
+    const group: Group = { lanes, source: from };
     groups.push(group);
-    const from = Math.min(...lanes.map((l) => l.checkpoint));
-    group.handle = await source.start(from, async (events) => {
+    const start = Math.min(...lanes.map((l) => l.checkpoint));
+    const ordered = from.ordered !== false;
+    group.handle = await from.start(start, async (events) => {
       if (events.length === 0) return;
-      const last = events[events.length - 1]!.position;
+      const last = events.reduce((m, e) => Math.max(m, e.position), 0);
       maxSeen = Math.max(maxSeen, last);
+      if (!ordered) {
+        for (const lane of [...group.lanes]) await withLock(lane, () => acceptUnordered(lane, events));
+        return;
+      }
       let caughtUp = false;
-      if (source.head && last >= knownHead) caughtUp = last >= (await headNow());
-      for (const lane of group.lanes) await withLock(lane, () => accept(lane, events, caughtUp));
+      if ((from.head || source.head) && last >= knownHead) caughtUp = last >= (await headNow());
+      for (const lane of [...group.lanes]) await withLock(lane, () => accept(lane, events, caughtUp));
     });
     group.handle.done.catch((err: unknown) => {
       if (!running) return;
@@ -434,7 +496,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     promise.catch(() => {});
     lane.onSwapped = { resolve, reject, promise };
     buildingLanes.set(lane.projection.name, lane);
-    await startGroup([lane]);
+    await startGroup([lane], rebuildSource);
     // An empty store, or a build that resumed already complete: nothing will arrive to flush.
     if (lane.checkpoint >= (await headNow())) await withLock(lane, () => onCaughtUp(lane));
     return { swapped: promise };
@@ -465,7 +527,28 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       return;
     }
     log.info({ projection: name, build: lane.record.build, replaced: previous?.build }, 'rebuild swapped in');
+    handOver(lane);
     lane.onSwapped?.resolve();
+  }
+
+  /**
+   * A build made from the rebuild source (the store) goes on from the live source (Kafka) once it
+   * serves: it joins the live group, and its own subscription ends. Events the live group
+   * delivers from now on reach it; earlier ones it already had from the store (it was caught up
+   * with the head); a few may arrive twice, which the fact keys fold.
+   */
+  function handOver(lane: Lane): void {
+    if (rebuildSource === source) return;
+    const own = groups.find((g) => g.lanes.includes(lane) && g.source === rebuildSource);
+    const live = groups.find((g) => g.source === source);
+    if (!own || !live) return;
+    live.lanes.push(lane);
+    own.lanes.splice(own.lanes.indexOf(lane), 1);
+    // Not awaited: this runs inside the rebuild subscription's own handler.
+    setImmediate(() => {
+      void own.handle?.stop().catch((err: unknown) => log.warn({ err }, 'stopping the rebuild subscription failed'));
+      groups.splice(groups.indexOf(own), 1);
+    });
   }
 
   async function reconcile(): Promise<{ live: Lane[]; building: Lane[] }> {

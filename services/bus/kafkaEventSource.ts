@@ -114,6 +114,8 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
   }
 
   return {
+    // One order per partition, not one global order: the runner must not filter by position.
+    ordered: false,
     async start(_fromPosition, onBatch) {
       const admin = kafka.admin();
       try {

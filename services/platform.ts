@@ -12,6 +12,7 @@ import { PROJECTIONS } from '../projections/registry.ts';
 import { createKpiQueries } from '../projections/kpi/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../projections/runner/storeEventSource.ts';
+import { readProjectionStatus } from '../projections/runner/readStatus.ts';
 import type { EventSource } from '../projections/projection.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';
@@ -176,8 +177,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const kpis = olap ? createKpiQueries(olap) : undefined;
 
   async function projectionStatus(): Promise<ProjectionStatusView[]> {
-    if (!runner) return [];
-    return (await runner.status()).map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state }));
+    // A process without projections of its own (the distributed API) reads their bookkeeping.
+    const statuses = runner ? await runner.status() : olap ? await readProjectionStatus(olap, PROJECTIONS, store ? (await store.head()).position : 0) : [];
+    return statuses.map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state }));
   }
 
   const app = express();

@@ -1,0 +1,231 @@
+/**
+ * The leadership dashboard in a real browser (Debian's Chromium driven by playwright-core)
+ * against a real server: static dashboards + the real API over projected chDB tables.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardEvents, FIRMS, shanghaiYear, startDashboardServer, type DashboardServer } from './dashboardServer.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = path.join(import.meta.dirname, '..', '..', '.tmp', 'dashboards');
+
+let server: DashboardServer;
+let browser: Browser;
+
+/** What the API says, read with the same key the browser uses. */
+async function apiGet<T>(p: string, key: string): Promise<T> {
+  const res = await fetch(`${server.url}/api/v1${p}`, { headers: { Authorization: `Bearer ${key}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+interface KpiListItem {
+  id: string;
+  name: { zh: string };
+  latest: { period: string; value: number | null; target: number | null; attainment: number | null } | null;
+}
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  (page as Page & { problems: string[] }).problems = problems;
+  return page;
+}
+const problemsOf = (page: Page) => (page as Page & { problems: string[] }).problems;
+
+async function login(page: Page, key: string): Promise<void> {
+  await page.goto(server.url);
+  await page.getByLabel('请输入访问密钥').fill(key);
+  await page.getByRole('button', { name: '进入驾驶舱' }).click();
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    // CI installs it before the run; this keeps a fresh dev machine working too.
+    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'scripts', 'ensureChromium.mjs')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('Chromium is missing and scripts/ensureChromium.mjs could not install it');
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startDashboardServer(dashboardEvents());
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('when a viewer opens the leadership dashboard', () => {
+  it('asks for the key, then shows the P1 KPI cards by dimension with the values the API returns', async () => {
+    const page = await newPage();
+    await page.goto(server.url);
+    await expect(page.title()).resolves.toBe('长江新区创新大脑 · 科技创新监测驾驶舱');
+    const loginBox = page.getByRole('dialog', { name: '长江新区创新大脑' });
+    await loginBox.waitFor();
+    expect(await page.getByLabel('请输入访问密钥').isVisible()).toBe(true);
+
+    await login(page, server.keys.viewer);
+    await page.locator('.card[data-kpi="hte_count"] .value').waitFor();
+    expect(await loginBox.isVisible()).toBe(false);
+
+    const sections = await page.locator('.dim-title').allTextContents();
+    expect(sections.map((s) => s.replace(/^[A-Z]/, '').replace(/\d+ 项$/, ''))).toEqual(['创新平台建设', '产业技术攻关', '科技企业培育', '创新人才集聚', '创新环境营造', '统筹推进']);
+    const names = await page.locator('.card .card-name').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['有效期内高新技术企业数', '科创委协调会议次数', '技术合同成交额 (输出/吸纳)', '每万人口发明专利拥有量']));
+    expect(names).not.toContain('议定事项办结率'); // a P2 KPI
+
+    const { kpis } = await apiGet<{ kpis: KpiListItem[] }>('/kpis', server.keys.viewer);
+    expect(names).toHaveLength(kpis.filter((k) => (k as KpiListItem & { priority?: string }).priority === 'P1').length);
+    const hte = kpis.find((k) => k.id === 'hte_count')!;
+    // A, B and C hold valid certificates in the area today; D is outside. Target 6 → 50 %.
+    expect(hte.latest).toMatchObject({ period: String(shanghaiYear()), value: 3, target: 6, attainment: 0.5 });
+    const hteCard = page.locator('.card[data-kpi="hte_count"]');
+    expect(await hteCard.locator('.value').textContent()).toBe('3');
+    expect(await hteCard.locator('.value').getAttribute('data-value')).toBe(String(hte.latest!.value));
+    expect(await hteCard.locator('.unit').textContent()).toBe('家');
+    expect(await hteCard.textContent()).toContain('目标 6 家');
+    expect(await hteCard.textContent()).toContain('完成率 50%');
+
+    const kcw = kpis.find((k) => k.id === 'kcw_meetings_held')!;
+    expect(kcw.latest?.value).toBe(1);
+    expect(await page.locator('.card[data-kpi="kcw_meetings_held"] .value').textContent()).toBe('1');
+    // A KPI without data says so in Chinese rather than showing a blank.
+    expect(await page.locator('.card[data-kpi="incubating_tenants"]').textContent()).toMatch(/暂无数据|0/);
+
+    // The header shows the store head and freshness from /status.
+    await page.locator('#status-text', { hasText: '位置 #' }).waitFor();
+    const status = await apiGet<{ store: { head: number; events: number } }>('/status', server.keys.viewer);
+    expect(await page.locator('#status-text').textContent()).toContain(`事件 ${status.store.events} 条`);
+    expect(await page.locator('#status-text').textContent()).toContain('实时');
+
+    await page.screenshot({ path: path.join(SHOTS, 'overview-1920.png') });
+    expect(problemsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens a detail panel with an ECharts chart and the drill-down of the selected period, by keyboard too', async () => {
+    const page = await newPage();
+    await login(page, server.keys.viewer);
+    const card = page.locator('.card[data-kpi="hte_count"]');
+    await card.waitFor();
+    await card.focus();
+    await page.keyboard.press('Enter');
+
+    const dialog = page.getByRole('dialog', { name: '有效期内高新技术企业数' });
+    await dialog.waitFor();
+    await dialog.locator('#chart canvas').first().waitFor();
+    const rows = dialog.locator('#drill tbody tr');
+    await rows.first().waitFor();
+    const entities = await Promise.all((await rows.all()).map((tr) => tr.getAttribute('data-entity')));
+    expect(entities.sort()).toEqual([FIRMS.A, FIRMS.B, FIRMS.C].sort());
+    expect(await dialog.locator('#drill').textContent()).toContain('阳光智能');
+    const year = shanghaiYear();
+    const quarter = Math.ceil(Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(5, 7)) / 3);
+    expect(await dialog.locator('#drill-title').textContent()).toBe(`明细 · ${year}年第${quarter}季度`);
+
+    // Any period of the chart can be drilled into without a mouse: mid-last-year A and B held certificates, C not yet.
+    await dialog.getByLabel('期间').selectOption(`${year - 1}-Q2`);
+    await dialog.locator('#drill-title', { hasText: `明细 · ${year - 1}年第2季度` }).waitFor();
+    await dialog.locator(`#drill tbody tr[data-entity="${FIRMS.A}"]`).waitFor();
+    expect(await Promise.all((await rows.all()).map((tr) => tr.getAttribute('data-entity')))).toEqual(expect.arrayContaining([FIRMS.A, FIRMS.B]));
+    expect(await dialog.locator(`#drill tbody tr[data-entity="${FIRMS.C}"]`).count()).toBe(0);
+
+    // The grain switch reloads the series by year and drills into the current year.
+    await dialog.getByRole('button', { name: '年', exact: true }).click();
+    await dialog.locator('#drill-title', { hasText: `明细 · ${year}年` }).waitFor();
+    expect(await dialog.getByRole('button', { name: '年', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(3);
+
+    await page.screenshot({ path: path.join(SHOTS, 'detail-1920.png') });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    // Strings, not functions: the test's tsconfig has no DOM types; this runs in the page.
+    expect(await page.evaluate('document.activeElement && document.activeElement.dataset.kpi')).toBe('hte_count');
+    expect(problemsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows a department scorecard as a table with value, target, attainment, changes and milestones', async () => {
+    const page = await newPage();
+    await login(page, server.keys.viewer);
+    await page.locator('.card').first().waitFor();
+    await page.getByRole('tab', { name: '部门考核' }).click();
+    const units = await page.locator('#sc-unit option').allTextContents();
+    expect(units).toEqual(['科创局', '发改局', '市场监管局', '组织部', '财政国资局']);
+    const year = shanghaiYear() - 1;
+    await page.getByLabel('牵头单位').selectOption('科创局');
+    await page.getByLabel('年度').selectOption(String(year));
+    await page.getByRole('button', { name: '查询' }).click();
+
+    const table = page.locator('table.sc-table');
+    await table.waitFor();
+    expect(await table.locator('thead th').allTextContents()).toEqual(['指标', '任务', '本期值', '目标值', '完成率', '环比', '同比']);
+    const sc = await apiGet<{ kpis: { id: string; value: number | null }[] }>(`/scorecards/${encodeURIComponent('科创局')}?period=${year}`, server.keys.viewer);
+    expect(await table.locator('tbody tr').count()).toBe(sc.kpis.length);
+    const kcw = table.locator('tr[data-kpi="kcw_meetings_held"]');
+    // Two 科创委 meetings last year against the policy's 2 a year: 100 %.
+    expect(sc.kpis.find((k) => k.id === 'kcw_meetings_held')?.value).toBe(2);
+    expect(await kcw.locator('td').nth(1).textContent()).toBe('2 次');
+    expect(await kcw.textContent()).toContain('100%');
+
+    const milestones = page.locator('table.ms-table tbody tr');
+    expect(await milestones.count()).toBe(2);
+    expect(await page.locator('table.ms-table').textContent()).toContain('建立高企后备库');
+    expect(await page.locator('tr[data-milestone="M9-1"]').textContent()).toContain('已完成');
+
+    await page.screenshot({ path: path.join(SHOTS, 'scorecard-1920.png'), fullPage: true });
+    expect(problemsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('answers a wrong key in Chinese and keeps the login box open', async () => {
+    const page = await newPage();
+    await login(page, 'ib_viewer_not-a-real-key-0000000000');
+    const error = page.locator('#login-error');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('访问密钥无效: API 密钥无效');
+    expect(await page.getByLabel('请输入访问密钥').isVisible()).toBe(true);
+    expect(await page.locator('.card').count()).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, 'login-wrong-key.png') });
+
+    // A real key of a role that may not read KPIs is refused in Chinese too.
+    await page.getByLabel('请输入访问密钥').fill(server.keys.ingest);
+    await page.getByRole('button', { name: '进入驾驶舱' }).click();
+    await error.filter({ hasText: '无权访问' }).waitFor();
+    expect(await error.textContent()).toMatch(/^无权访问: 角色 ingest 无权访问/);
+    expect(await page.locator('.card').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('takes the key from #key= for kiosk screens and removes it from the address', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/#key=${encodeURIComponent(server.keys.viewer)}`);
+    await page.locator('.card[data-kpi="hte_count"] .value').waitFor();
+    expect(page.url()).toBe(`${server.url}/`);
+    expect(await page.getByLabel('请输入访问密钥').isVisible()).toBe(false);
+    await page.context().close();
+  });
+
+  it('stays readable on a laptop screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#key=${encodeURIComponent(server.keys.viewer)}`);
+    await page.locator('.card[data-kpi="hte_count"] .value').waitFor();
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(SHOTS, 'overview-1366.png'), fullPage: true });
+    await context.close();
+  });
+});

@@ -10,6 +10,14 @@ const out = path.join(root, '.tmp', 'vitest-results.json');
 mkdirSync(path.dirname(out), { recursive: true });
 rmSync(out, { force: true });
 
+// The browser tests drive Debian's Chromium: install it first when it is missing (root, apt).
+try {
+  const { ensureChromium } = await import('./ensureChromium.mjs');
+  ensureChromium();
+} catch (err) {
+  console.error(`could not install Chromium for the browser tests: ${err.message}`);
+}
+
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: process.env });
 

@@ -13,11 +13,13 @@ import { createKpiQueries } from '../projections/kpi/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../projections/runner/storeEventSource.ts';
 import { readProjectionStatus } from '../projections/runner/readStatus.ts';
+import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
 import type { EventSource } from '../projections/projection.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';
 import { createRelay, type Relay } from './bus/relay.ts';
 import { kafkaEventSource } from './bus/kafkaEventSource.ts';
+import { createDeadLetterPublisher } from './bus/dlq.ts';
 import type { Config } from './config/config.ts';
 import { createEventStore } from './eventStore/index.ts';
 import { notFoundHandler, problemHandler } from './http/problem.ts';
@@ -142,10 +144,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   let runner: ProjectionRunner | undefined;
   if (services.has('projector') && olap) {
+    const kafka = { brokers: config.KAFKA_BROKERS.split(','), dlqTopic: config.KAFKA_DLQ_TOPIC, groupId: config.KAFKA_GROUP };
+    const books = createBookkeeping(olap);
     const source: EventSource & { head?(): Promise<number> } =
       config.BUS === 'kafka'
-        ? kafkaEventSource({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'brain-projector', topic: config.KAFKA_TOPIC, groupId: config.KAFKA_GROUP, dlqTopic: config.KAFKA_DLQ_TOPIC, log: log.child({ name: 'kafka-source' }) })
+        ? kafkaEventSource({
+            ...kafka,
+            clientId: 'brain-projector',
+            topic: config.KAFKA_TOPIC,
+            log: log.child({ name: 'kafka-source' }),
+            // Undecodable messages are in the dead-letter topic; the table lists them beside the rest.
+            onDeadLetter: (letter) => books.undecodable(letter),
+          })
         : storeEventSource(store!);
+    const publisher = config.BUS === 'kafka' ? createDeadLetterPublisher({ ...kafka, log: log.child({ name: 'dlq' }) }) : undefined;
+    if (publisher) stops.push(() => publisher.close());
     runner = createProjectionRunner({
       olap,
       source,
@@ -153,6 +166,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...(store ? { rebuildSource: storeEventSource(store) } : {}),
       projections: PROJECTIONS,
       log: log.child({ name: 'projections' }),
+      ...(publisher ? { onDeadLetters: (letters) => publisher.publish(letters) } : {}),
     });
     await runner.start();
     stops.push(() => runner!.stop());

@@ -136,6 +136,16 @@ export function createBookkeeping(olap: OlapClient) {
       ]);
     },
 
+    /** A message of the bus that could not be decoded into an event (it has no event id). */
+    async undecodable(letter: { topic: string; partition: number; offset: string; error: string; at: string }): Promise<void> {
+      const where = `${letter.topic}/${letter.partition}@${letter.offset}`;
+      await olap.insert(
+        table('projection_dead_letters'),
+        [{ projection: '(decode)', version: 0, event_id: where, position: 0, type: '', error: letter.error.slice(0, 4000), payload: '', at: letter.at }],
+        { dedupToken: `dl:decode:${where}` },
+      );
+    },
+
     async deadLetters(letters: readonly DeadLetter[]): Promise<void> {
       for (const l of letters) {
         const { position, ...stored } = l.event;

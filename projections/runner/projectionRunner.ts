@@ -86,6 +86,11 @@ export interface ProjectionRunnerOptions {
   flushMs?: number;
   /** Default: 5 retries from 200 ms, ×2. */
   retry?: RetryPolicy;
+  /**
+   * Called with the events whose projection threw, after they are in projection_dead_letters
+   * (the distributed mode also publishes them to the dead-letter topic).
+   */
+  onDeadLetters?: (letters: readonly DeadLetter[]) => Promise<void>;
   log?: RunnerLog;
 }
 
@@ -353,7 +358,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         const token = `${name}:${lane.record.build}:${logical}:${from + 1}-${to}`;
         await withRetry('insert', () => olap.insert(`${olap.database}.${lane.tables.get(logical)!}`, list, { dedupToken: token }));
       }
-      if (dead.length > 0) await withRetry('dead letters', () => books.deadLetters(dead));
+      if (dead.length > 0) {
+        await withRetry('dead letters', () => books.deadLetters(dead));
+        await options.onDeadLetters?.(dead);
+      }
       await withRetry('checkpoint', () => books.writeCheckpoint(checkpointRecord(lane, to, 0, lane.seenRecordedAt)));
     } catch (err) {
       lane.failed = err instanceof Error ? err.message : String(err);
@@ -426,7 +434,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         const token = `${name}:${lane.record.build}:${logical}:u${digest}`;
         await withRetry('insert', () => olap.insert(`${olap.database}.${lane.tables.get(logical)!}`, list, { dedupToken: token }));
       }
-      if (dead.length > 0) await withRetry('dead letters', () => books.deadLetters(dead));
+      if (dead.length > 0) {
+        await withRetry('dead letters', () => books.deadLetters(dead));
+        await options.onDeadLetters?.(dead);
+      }
       if (top > lane.checkpoint) await withRetry('checkpoint', () => books.writeCheckpoint(checkpointRecord(lane, top, 0, topRecordedAt)));
     } catch (err) {
       lane.failed = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,6 @@
 import type { IHeaders, Message } from 'kafkajs';
 import { z } from 'zod';
+import { upcast } from '../../contracts/upcasters.ts';
 import { DomainEvent, type RecordedEvent } from '../../contracts/events/index.ts';
 
 /**
@@ -41,6 +42,13 @@ export function decodeEvent(value: Buffer | string | null): Decoded {
     json = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
   } catch (err) {
     return { ok: false, error: `not JSON: ${(err as Error).message}` };
+  }
+  try {
+    // An event written by older code is brought to the current schema before it is validated.
+    if (json && typeof json === 'object' && 'type' in json && 'schemaVersion' in json && 'data' in json)
+      json = upcast(json as { type: string; schemaVersion: number; data: unknown });
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
   }
   const event = DomainEvent.safeParse(json);
   if (!event.success) return { ok: false, error: `not a valid event: ${z.prettifyError(event.error)}` };

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import type { Logger } from '../observability/logger.ts';
-import { decodeEvent, headerText } from './codec.ts';
+import type { RecordedEvent } from '../../contracts/events/index.ts';
+import { decodeEvent, encodeEvent, headerText } from './codec.ts';
 import { createKafka, translateKafkaError, type KafkaConnection } from './kafkaClient.ts';
 import { DLQ_HEADERS, type DeadLetter } from './kafkaEventSource.ts';
 
@@ -157,4 +158,53 @@ export async function replayDeadLetters(options: DlqOptions & { topic: string; o
     log.info({ topic, replayed: replayed.length, stillFailing: stillFailing.length }, 'dead letters replayed');
   }
   return { replayed, stillFailing };
+}
+
+/** A projection's dead letter: the event whose project() threw, with the error. */
+export interface ProjectionDeadLetter {
+  projection: string;
+  version: number;
+  event: RecordedEvent;
+  error: string;
+}
+
+/**
+ * Publishes events whose projection threw to the dead-letter topic, with the error in the
+ * headers, so `brain dlq list|replay` sees them beside the messages that could not be decoded.
+ */
+export function createDeadLetterPublisher(options: DlqOptions & { groupId: string }) {
+  const kafka = createKafka({ clientId: 'brain-dlq-publisher', ...options }, options.log);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  let connected: Promise<void> | undefined;
+  return {
+    async publish(letters: readonly ProjectionDeadLetter[]): Promise<void> {
+      if (letters.length === 0) return;
+      connected ??= producer.connect();
+      await connected;
+      const at = new Date().toISOString();
+      try {
+        await producer.send({
+          topic: options.dlqTopic,
+          acks: -1,
+          messages: letters.map((l) => {
+            const message = encodeEvent(l.event);
+            return {
+              ...message,
+              headers: {
+                ...(message.headers ?? {}),
+                [DLQ_HEADERS.error]: `projection ${l.projection} v${l.version}: ${l.error}`.slice(0, 4000),
+                [DLQ_HEADERS.group]: options.groupId,
+                [DLQ_HEADERS.at]: at,
+              },
+            };
+          }),
+        });
+      } catch (err) {
+        throw translateKafkaError(err, `publishing dead letters to ${options.dlqTopic}`);
+      }
+    },
+    async close(): Promise<void> {
+      if (connected) await producer.disconnect().catch(() => {});
+    },
+  };
 }

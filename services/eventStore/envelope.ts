@@ -1,6 +1,7 @@
 import { ConflictError, ValidationError } from '../../contracts/errors.ts';
 import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
 import type { ExpectedVersion } from '../../contracts/ports.ts';
+import { upcast } from '../../contracts/upcasters.ts';
 
 /**
  * The envelope fields that have no column / native slot of their own in a store (source, actor,
@@ -35,9 +36,9 @@ export interface StoredParts {
   streamVersion: number;
 }
 
-/** Rebuilds the event in the envelope's canonical key order. */
+/** Rebuilds the event in the envelope's canonical key order, upcast to its current schema version. */
 export function joinEvent(p: StoredParts): RecordedEvent {
-  return {
+  return upcast({
     type: p.type,
     schemaVersion: p.schemaVersion,
     eventId: p.eventId,
@@ -49,7 +50,7 @@ export function joinEvent(p: StoredParts): RecordedEvent {
     position: p.position,
     streamVersion: p.streamVersion,
     // The store returns what it was given; the discriminated union cannot be proven from columns.
-  } as RecordedEvent;
+  } as RecordedEvent);
 }
 
 /** Rejects what is not a valid ExpectedVersion at all (a programming error, not a conflict). */

@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../contracts/events/index.ts';
+import type { OlapClient } from '../../contracts/ports.ts';
+import { FACT_PROJECTIONS } from '../../projections/facts/index.ts';
+import { createKpiQueries } from '../../projections/kpi/index.ts';
+import { createBookkeeping } from '../../projections/runner/bookkeeping.ts';
+import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
+import { encodeEvent } from '../../services/bus/codec.ts';
+import { createDeadLetterPublisher, listDeadLetters } from '../../services/bus/dlq.ts';
+import { kafkaEventSource } from '../../services/bus/kafkaEventSource.ts';
+import { ensureTopic } from '../../services/bus/kafkaClient.ts';
+import { HAND_EVENTS } from '../fixtures/kpi/handFixture.ts';
+import { testProjection } from '../fixtures/projections/testProjection.ts';
+import { loadFactsWithRunner } from '../kpi/support.ts';
+import { kafkaBrokers, rawKafka, testLog, uniqueName } from '../support/kafka.ts';
+import { freshOlap } from '../support/olap.ts';
+
+/**
+ * The projection runner fed by Kafka (the distributed mode): partitions interleave streams out of
+ * global order and redeliver after rebalances, so the effect must come from idempotent fact keys.
+ */
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function publish(topic: string, messages: Array<{ key?: string; value: string; headers?: Record<string, string> }>, partitions = 3): Promise<void> {
+  const kafka = rawKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopic(admin, { topic, partitions, replicationFactor: 1 }, testLog());
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages });
+  await producer.disconnect();
+}
+
+function messageOf(e: RecordedEvent) {
+  const m = encodeEvent(e);
+  return { key: String(m.key), value: String(m.value), headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])) };
+}
+
+async function runUntil(runner: ProjectionRunner, done: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  await runner.start();
+  cleanups.push(() => runner.stop());
+  for (const deadline = Date.now() + timeoutMs; !(await done()); ) {
+    if (Date.now() > deadline) throw new Error('the Kafka-fed runner did not get there in time');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function kpiValues(olap: OlapClient) {
+  const kpis = createKpiQueries(olap);
+  const out: Record<string, unknown> = {};
+  for (const id of ['hte_count', 'tech_contract_turnover', 'incubating_tenants', 'invention_patents_per_10k', 'fund_investment_in_area', 'kcw_meetings_held'])
+    out[id] = await kpis.series(id, { from: '2023-01', to: '2025-12', grain: 'quarter' });
+  return out;
+}
+
+describe('when projections are fed by Kafka', () => {
+  it('reaches the KPI values of the ordered store-fed run, though every event arrives twice and partitions interleave', async () => {
+    const reference = await freshOlap('kref');
+    cleanups.push(() => reference.close());
+    await loadFactsWithRunner(reference, HAND_EVENTS);
+
+    const olap = await freshOlap('kkafka');
+    cleanups.push(() => olap.close());
+    const topic = uniqueName('facts');
+    // Everything twice: once in order, once reversed (a redelivery after a rebalance, out of order).
+    await publish(topic, [...HAND_EVENTS.map(messageOf), ...[...HAND_EVENTS].reverse().map(messageOf)]);
+    const source = kafkaEventSource({ brokers: kafkaBrokers(), topic, groupId: uniqueName('g'), dlqTopic: `${topic}-dlq`, log: testLog(), maxBatch: 7 });
+    const runner = createProjectionRunner({ olap, source, projections: FACT_PROJECTIONS, flushMs: 50 });
+    const top = Math.max(...HAND_EVENTS.map((e) => e.position));
+    await runUntil(runner, async () => (await runner.status()).every((s) => s.checkpoint >= top));
+    // Give the reversed copies time to land too: the values must not move any more.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await kpiValues(olap)).toEqual(await kpiValues(reference));
+  });
+
+  it('sends events whose projection throws to the dead-letter table and topic, and undecodable messages to both too', async () => {
+    const olap = await freshOlap('kdlq');
+    cleanups.push(() => olap.close());
+    const topic = uniqueName('poison');
+    const dlqTopic = `${topic}-dlq`;
+    const vouchers: RecordedEvent[] = [5, 13, 8].map((amount, i) => ({
+      type: 'InnovationVoucherRedeemed',
+      schemaVersion: 1,
+      eventId: `00000000-0000-4000-8000-00000000000${i + 1}`,
+      streamId: `voucher-v${i}`,
+      occurredAt: '2025-03-01',
+      recordedAt: '2025-03-02T00:00:00.000Z',
+      source: { system: '部门填报' },
+      actor: 'key:test',
+      data: { voucherId: `v${i}`, enterpriseUscc: '91430111MA4L41YT1U', amount, redeemedOn: '2025-03-01' },
+      position: i + 1,
+      streamVersion: 0,
+    }));
+    await publish(topic, [...vouchers.map(messageOf), { key: 'x', value: '{"not": "an event"' }], 1);
+    const books = createBookkeeping(olap);
+    const publisher = createDeadLetterPublisher({ brokers: kafkaBrokers(), dlqTopic, groupId: 'g', log: testLog() });
+    cleanups.push(() => publisher.close());
+    const source = kafkaEventSource({ brokers: kafkaBrokers(), topic, groupId: uniqueName('g'), dlqTopic, log: testLog(), onDeadLetter: (l) => books.undecodable(l) });
+    const runner = createProjectionRunner({ olap, source, projections: [testProjection({ throwOnAmount: 13 })], flushMs: 50, onDeadLetters: (l) => publisher.publish(l) });
+    const letters = async () => olap.query<{ projection: string; event_id: string; error: string }>(`SELECT projection, event_id, error FROM projection_dead_letters ORDER BY projection`);
+    await runUntil(runner, async () => (await letters()).length >= 2);
+
+    const rows = await letters();
+    expect(rows.map((r) => r.projection)).toEqual(['(decode)', 'fx_counts']);
+    expect(rows[1]!.event_id).toBe(vouchers[1]!.eventId);
+    expect(rows[1]!.error).toContain('cannot project voucher v1');
+    expect(rows[0]!.error).toMatch(/not JSON/);
+    // The partition went on: the other two vouchers were projected.
+    const [sum] = await olap.query<{ fen: number; n: number }>(`SELECT sum(amount_fen) AS fen, count() AS n FROM fx_counts_events`);
+    expect(sum).toEqual({ fen: 1300, n: 2 });
+
+    const topicLetters = await listDeadLetters({ brokers: kafkaBrokers(), dlqTopic, log: testLog() });
+    expect(topicLetters.map((l) => l.error).sort()).toEqual([expect.stringMatching(/^not JSON/), expect.stringContaining('projection fx_counts v1: Error: cannot project voucher v1')]);
+  });
+});

@@ -42,9 +42,9 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Starts `brain start` as its own OS process, configured by environment alone. */
-export function startService(name: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/cli/main.ts'), 'start', '--no-seed', '--no-trickle'], {
+/** Starts `brain start` (by default without sample data) as its own OS process, configured by environment alone. */
+export function startService(name: string, env: Record<string, string>, args: readonly string[] = ['start', '--no-seed', '--no-trickle']): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/cli/main.ts'), ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', LOG_JSON: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KPI_CATALOG } from '../../contracts/kpis.ts';
+import { freePort, getJson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
+
+/**
+ * `npm start` as a user runs it: one process, the embedded default, sample data seeded through
+ * the ingest path; then the CLI against it, a rebuild, the SQL interface, a restart.
+ */
+
+const root = path.resolve(import.meta.dirname, '../..');
+interface Status {
+  store: { head: number; events: number };
+  projections: Array<{ name: string; version: number; checkpoint: number; lagEvents: number; lagSeconds: number; state: string }>;
+}
+
+function brain(args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/cli/main.ts'), ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+}
+
+describe('npm start on an empty data folder', () => {
+  const data = tempDir('brain-start-');
+  let env: Record<string, string>;
+  let platform: ServiceProcess;
+  let base = '';
+  let olapBase = '';
+  let keys: Record<string, string>;
+
+  async function caughtUp(): Promise<Status> {
+    for (const deadline = Date.now() + 240_000; ; ) {
+      const s = await getJson<Status>(`${base}/api/v1/status`, keys.viewer!);
+      if (s.store.head > 0 && s.projections.length > 0 && s.projections.every((p) => p.checkpoint === s.store.head && p.state === 'live')) return s;
+      if (Date.now() > deadline) throw new Error(`projections not caught up: ${JSON.stringify(s)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  beforeAll(async () => {
+    const [port, olapPort] = [await freePort(), await freePort()];
+    env = { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false' };
+    base = `http://127.0.0.1:${port}`;
+    olapBase = `http://127.0.0.1:${olapPort}`;
+    platform = startService('platform', { ...env, LOG_LEVEL: 'info' }, ['start', '--no-trickle']);
+    await waitReady(platform, `${base}/readyz`, 120_000);
+    keys = JSON.parse(readFileSync(path.join(data, 'dev-keys.json'), 'utf8')) as Record<string, string>;
+  }, 180_000);
+
+  afterAll(async () => {
+    await platform?.kill('SIGKILL');
+  });
+
+  it('writes one development key per role to $DATA_DIR/dev-keys.json, readable by its owner only', () => {
+    expect(Object.keys(keys).sort()).toEqual(['admin', 'analyst', 'ingest', 'viewer']);
+    expect(statSync(path.join(data, 'dev-keys.json')).mode & 0o777).toBe(0o600);
+    expect(platform.output()).toContain('dev-keys.json');
+  });
+
+  it('seeds more than 100,000 sample events through the ingest path and projects them all', async () => {
+    const status = await caughtUp();
+    expect(status.store.head).toBeGreaterThanOrEqual(100_000);
+    expect(status.store.events).toBe(status.store.head);
+    expect(status.projections.map((p) => p.name).sort()).toEqual(['fact_corrections', 'fact_entities', 'fact_flows', 'fact_reports', 'fact_statuses']);
+    expect(platform.output()).toMatch(/seeded \d+ records \(0 duplicates, 0 rejected/);
+  }, 300_000);
+
+  it('answers every P1 KPI with a latest value and a non-empty series', async () => {
+    const { kpis } = await getJson<{ kpis: Array<{ id: string; priority: string; latest: { value: number | null } | null }> }>(`${base}/api/v1/kpis`, keys.viewer!);
+    const p1 = KPI_CATALOG.filter((k) => k.priority === 'P1').map((k) => k.id);
+    expect(kpis.filter((k) => k.priority === 'P1').map((k) => k.id)).toEqual(p1);
+    for (const k of kpis.filter((k) => k.priority === 'P1')) expect(k.latest?.value, k.id).not.toBeNull();
+    for (const id of p1) {
+      const { series } = await getJson<{ series: Array<{ value: number | null }> }>(`${base}/api/v1/kpis/${id}/series?from=2023-01&to=2025-12&grain=year`, keys.viewer!);
+      expect(series.length, id).toBe(3);
+      expect(series.some((p) => p.value !== null && p.value !== 0), id).toBe(true);
+    }
+  }, 120_000);
+
+  it('shows the store by type with `brain status`', () => {
+    const r = brain(['status', '--json'], env);
+    expect(r.status, r.stderr).toBe(0);
+    const status = JSON.parse(r.stdout) as { store: { head: number; byType: Record<string, number> }; projections: unknown[] };
+    expect(status.store.byType.TechContractRegistered).toBeGreaterThan(10_000);
+    expect(Object.values(status.store.byType).reduce((a, b) => a + b, 0)).toBe(status.store.head);
+    expect(status.projections).toHaveLength(5);
+  });
+
+  it('rebuilds a projection with `brain projections rebuild` while serving, to the same values', async () => {
+    const url = `${base}/api/v1/kpis/tech_contract_turnover/series?from=2023-01&to=2025-12&grain=quarter`;
+    const before = await getJson<{ series: unknown }>(url, keys.viewer!);
+    const r = brain(['projections', 'rebuild', 'fact_flows'], env);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const status = await getJson<Status>(`${base}/api/v1/status`, keys.viewer!);
+    expect(status.projections.find((p) => p.name === 'fact_flows')?.state).toBe('live');
+    // The rebuilt tables replaced the old ones: the analyst's view shows one build.
+    const after = await getJson<{ series: unknown }>(`${url}&asOf=${encodeURIComponent(new Date().toISOString())}`, keys.viewer!);
+    expect(after.series).toEqual(before.series);
+  }, 240_000);
+
+  it('serves SQL to analysts over the ClickHouse HTTP interface, read-only', async () => {
+    const auth = `Basic ${Buffer.from(`analyst:${keys.analyst}`).toString('base64')}`;
+    const ok = await fetch(`${olapBase}/?query=${encodeURIComponent('SELECT count() FROM fact_flows FORMAT JSONEachRow')}`, { headers: { authorization: auth } });
+    expect(ok.status).toBe(200);
+    expect(Number((JSON.parse(await ok.text()) as Record<string, number>)['count()'])).toBeGreaterThan(50_000);
+    const write = await fetch(`${olapBase}/`, { method: 'POST', headers: { authorization: auth }, body: 'DROP TABLE fact_flows' });
+    expect(write.status).not.toBe(200);
+    expect(write.headers.get('x-clickhouse-exception-code')).toBe('164');
+  });
+
+  it('exposes health, readiness and Prometheus metrics', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'ready' });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^brain_store_head_position \d{6}/m);
+    expect(metrics).toMatch(/brain_projection_lag_events\{projection="fact_flows"\} 0/);
+  });
+
+  it('loses nothing across a hard kill and a restart without seeding', async () => {
+    const before = await caughtUp();
+    await platform.kill('SIGKILL');
+    const restarted = startService('platform-2', env);
+    platform = restarted;
+    await waitReady(restarted, `${base}/readyz`, 120_000);
+    const after = await caughtUp();
+    expect(after.store.head).toBe(before.store.head);
+    expect(after.projections.map((p) => p.checkpoint)).toEqual(before.projections.map((p) => p.checkpoint));
+  }, 300_000);
+});

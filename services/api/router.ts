@@ -131,6 +131,10 @@ export function createApiRouter(deps: ApiDeps): Router {
         task: k.task,
         leadUnit: k.leadUnit,
         priority: k.priority,
+        dimension: k.dimension,
+        valueUnit: k.valueUnit,
+        grains: k.grains,
+        components: k.components,
         latest: await deps.kpis.latest(k.id).catch(() => null),
       })),
     ));

@@ -9,11 +9,12 @@ import type { FieldIssue } from './errors.ts';
  * `occurredAt` defaults to the payload's own date field (e.g. issuedOn) when omitted.
  */
 function recordSchema<T extends EventType>(type: T) {
-  return z.object({
+  // Unknown fields are refused, not dropped: a misspelt optional field must not vanish in silence.
+  return z.strictObject({
     type: z.literal(type),
     occurredAt: OccurredAt.optional(),
-    source: Source,
-    data: EVENT_DEFINITIONS[type].data as (typeof EVENT_DEFINITIONS)[T]['data'],
+    source: Source.strict(),
+    data: EVENT_DEFINITIONS[type].data.strict() as unknown as (typeof EVENT_DEFINITIONS)[T]['data'],
     /** Optional optimistic-concurrency check on the target stream (0-based version, -1 = must not exist). */
     expectedVersion: z.number().int().min(-1).optional(),
     correlationId: z.string().max(128).optional(),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IllegalStateError, type FieldIssue } from '../../contracts/errors.ts';
+import { IllegalStateError, ValidationError, type FieldIssue } from '../../contracts/errors.ts';
 import {
   EVENT_DEFINITIONS,
   type DomainEvent,
@@ -87,6 +87,28 @@ function specOf<C extends SourceContext>(specs: TypeSpecs<C>, type: TypesOf<C>) 
   return specs[type] as unknown as { key(data: unknown): string; date(data: unknown): string };
 }
 
+/**
+ * Types whose business date may lie ahead: a milestone's due date, a statistic's or a target's
+ * period, a yearly list or report dated by its year. Their date may be at most a year ahead.
+ */
+const PLANNED_TYPES = new Set(['TaskMilestoneReported', 'StatisticPublished', 'KpiTargetSet', 'EnterpriseAnnualFinancialsReported', 'TechSmeRegistered', 'NewSpeciesListed']);
+
+/** A certificate issued, a contract signed or a meeting held after today is a typo, not a fact. */
+function assertNotFuture(type: string, data: unknown, occurredAt: string, recordedAt: string): void {
+  const today = new Date(Date.parse(recordedAt) + 8 * 3_600_000).toISOString().slice(0, 10);
+  const date = occurredAt.length > 10 ? new Date(Date.parse(occurredAt) + 8 * 3_600_000).toISOString().slice(0, 10) : occurredAt;
+  const limit = PLANNED_TYPES.has(type) ? `${Number(today.slice(0, 4)) + 1}-12-31` : addDay(today);
+  if (date <= limit) return;
+  // Name the payload field the date came from, when it came from one.
+  const field = Object.entries((data ?? {}) as Record<string, unknown>).find(([, v]) => v === occurredAt)?.[0];
+  const reason = PLANNED_TYPES.has(type) ? `日期 ${date} 超过明年年底: 请检查年份` : `业务日期 ${date} 晚于今天 (${today}): 尚未发生的事项不能登记, 请检查日期`;
+  throw new ValidationError(reason, [{ field: field ? `data.${field}` : 'occurredAt', reason, value: occurredAt }]);
+}
+
+function addDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Hashes of events decided in this process, so folding a fresh event in does not hash it again. */
 const decidedHashes = new WeakMap<object, string>();
 
@@ -128,6 +150,7 @@ export function decideFact<C extends SourceContext>(
   const spec = specOf(specs, record.type as TypesOf<C>);
   const naturalKey = spec.key(data);
   const occurredAt = record.occurredAt ?? spec.date(data);
+  assertNotFuture(record.type, data, occurredAt, ctx.recordedAt);
   const hash = contentHash(data, occurredAt);
   const known = facts.get(`${record.type}|${naturalKey}`);
   const seen = known?.byHash.get(hash);

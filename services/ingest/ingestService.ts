@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ConflictError, IllegalStateError, type FieldIssue } from '../../contracts/errors.ts';
+import { ConflictError, IllegalStateError, ValidationError, type FieldIssue } from '../../contracts/errors.ts';
 import { EVENT_DEFINITIONS, type DomainEvent, type EventType, type RecordedEvent, type SourceContext } from '../../contracts/events/index.ts';
 import { IngestRecord, type IngestReport, type RecordOutcome } from '../../contracts/ingest.ts';
 import type { AppendRequest, EventStore, ExpectedVersion } from '../../contracts/ports.ts';
@@ -66,7 +66,14 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 /** Zod issues as FieldIssues: dotted path, Chinese reason, the offending value when it is a scalar. */
 export function toFieldIssues(error: z.ZodError, input: unknown, row?: number): FieldIssue[] {
-  return error.issues.map((i) => {
+  return error.issues.flatMap((i) => {
+    // One issue per unknown field, named by its own path, so the sender sees which key to fix.
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((key): FieldIssue => ({
+        field: [...i.path, key].map(String).join('.'),
+        reason: '未知字段: 该记录类型没有这个字段 (字段名拼写? 见 GET /api/v1/ingest/schemas)',
+        ...(row !== undefined ? { row } : {}),
+      }));
     const value = valueAt(input, i.path);
     const issue: FieldIssue = { field: i.path.length ? i.path.map(String).join('.') : '(record)', reason: i.message };
     if (row !== undefined) issue.row = row;
@@ -302,6 +309,9 @@ function rejection(err: unknown, row: number): RecordOutcome | undefined {
       code: 'conflict',
       issues: [{ field: 'expectedVersion', row, reason: err.message, ...(err.expected !== undefined ? { value: err.expected } : {}) }],
     };
+  }
+  if (err instanceof ValidationError) {
+    return { row, status: 'rejected', code: 'validation', issues: (err.issues.length ? err.issues : [{ field: '(record)', reason: err.message }]).map((i) => ({ ...i, row })) };
   }
   if (err instanceof IllegalStateError) {
     const issues = err.issues;

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { IllegalStateError } from '../../contracts/errors.ts';
+import { IllegalStateError, type ValidationError } from '../../contracts/errors.ts';
 import type { DomainEvent, SourceContext } from '../../contracts/events/index.ts';
 import { IngestRecord, type IngestRecordInput } from '../../contracts/ingest.ts';
 import type { ContextEvent, ContextRecord, Decider, DecideContext, Decision, Facts } from '../../services/ingest/decider.ts';
@@ -43,14 +43,18 @@ export function deciderSpec<C extends SourceContext, S extends { facts: Facts }>
               expect(run()).toEqual({ outcome: 'duplicate', eventIds: [event.eventId] });
             },
             thenRefuses(field: string, reason: RegExp): void {
+              this.thenRefusesAs(IllegalStateError, field, reason);
+            },
+            /** Refused with this error class (IllegalStateError for rules, ValidationError for bad data). */
+            thenRefusesAs(kind: typeof IllegalStateError | typeof ValidationError, field: string, reason: RegExp): void {
               let caught: unknown;
               try {
                 run();
               } catch (err) {
                 caught = err;
               }
-              expect(caught).toBeInstanceOf(IllegalStateError);
-              const issues = (caught as IllegalStateError).issues;
+              expect(caught).toBeInstanceOf(kind);
+              const issues = (caught as IllegalStateError | ValidationError).issues;
               expect(issues[0]?.field).toBe(field);
               expect(issues[0]?.reason).toMatch(reason);
             },

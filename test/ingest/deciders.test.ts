@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../contracts/errors.ts';
 import { canonicalJson, contentHash, deterministicEventId, uuidV5 } from '../../services/ingest/eventId.ts';
 import { enterprisesDecider } from '../../services/ingest/enterprises/decider.ts';
 import { fundsDecider } from '../../services/ingest/funds/decider.ts';
@@ -93,7 +94,7 @@ describe('when a SRDI or new-species status ends', () => {
     enterprises.given(srdi).when(srdiRevoked('专精特新中小企业')).thenNew({ type: 'SrdiRevoked' });
   });
   const listed = rec('NewSpeciesListed', { uscc: uscc(2), tier: '瞪羚', listLevel: '市级', year: 2023 });
-  const delisted = (tier: '瞪羚' | '独角兽', year = 2023) => rec('NewSpeciesDelisted', { uscc: uscc(2), tier, year, delistedOn: `${year + 1}-05-01` });
+  const delisted = (tier: '瞪羚' | '独角兽', year = 2023) => rec('NewSpeciesDelisted', { uscc: uscc(2), tier, year, delistedOn: `${year}-11-01` });
   it('refuses a delisting without a listing of that tier', () => {
     enterprises.given(listed).when(delisted('独角兽')).thenRefuses('data.tier', /不在"独角兽"名单中/);
   });
@@ -238,5 +239,20 @@ describe('when a statistic is published again', () => {
     const spec = governance.given(stat(100));
     spec.when(stat(100)).thenDuplicateOf(spec.history[0]!);
     spec.when(stat(101)).thenNew({ supersedes: spec.history[0]!.eventId });
+  });
+});
+
+describe('when a record is dated in the future', () => {
+  it('refuses a certificate issued after today, naming the date field', () => {
+    enterprises
+      .given()
+      .when(rec('HighTechCertified', { uscc: uscc(7), certificateNumber: 'GR202542000777', issuedOn: '2025-03-01' }))
+      .thenRefusesAs(ValidationError, 'data.issuedOn', /晚于今天/);
+  });
+  it('accepts a milestone due next year', () => {
+    deciderSpec(governanceDecider)
+      .given()
+      .when(rec('TaskMilestoneReported', { task: 3, milestoneId: 'm-future', title: '平台建设', unit: '科创局', dueOn: '2025-12-31', status: '进行中' }))
+      .thenNew({ type: 'TaskMilestoneReported' });
   });
 });

@@ -75,9 +75,10 @@ export function servicesOf(config: Config): Set<ServiceName> {
 }
 
 /** The salt of personal-ID hashes: PERSON_SALT, or one generated once into the data folder. */
-function personSalt(config: Config): string {
+export function personSalt(config: Config): string {
   if (config.PERSON_SALT) return config.PERSON_SALT;
   const file = path.join(config.DATA_DIR, 'person-salt');
+  mkdirSync(config.DATA_DIR, { recursive: true });
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
   return readFileSync(file, 'utf8').trim();
 }

@@ -114,9 +114,10 @@ program
     const { config, log } = setup();
     const { createEventStore } = await import('../eventStore/index.ts');
     const { createIngestService } = await import('../ingest/ingestService.ts');
+    const { personSalt } = await import('../platform.ts');
     const { runSeed } = await import('../seed/runSeed.ts');
     const store = createEventStore(config);
-    const ingest = createIngestService({ store, personSalt: config.PERSON_SALT ?? personSaltOf(config) });
+    const ingest = createIngestService({ store, personSalt: personSalt(config) });
     const bar = progressBar('seeding', log);
     const history = { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.to ? { to: opts.to } : {}), ...(opts.enterprises ? { enterprises: opts.enterprises } : {}) };
     await runSeed({ ingest, log, history, onProgress: (d, t) => bar.update(d, t) });
@@ -124,14 +125,6 @@ program
     await store.close();
   });
 
-function personSaltOf(config: Config): string {
-  const file = path.join(config.DATA_DIR, 'person-salt');
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    throw new Error(`no PERSON_SALT and no ${file}: run \`brain start\` once, or set PERSON_SALT`);
-  }
-}
 
 program
   .command('import')
@@ -145,9 +138,10 @@ program
     const { createEventStore } = await import('../eventStore/index.ts');
     const { createIngestService } = await import('../ingest/ingestService.ts');
     const { importFile } = await import('../ingest/files/importFile.ts');
+    const { personSalt } = await import('../platform.ts');
     const store = createEventStore(config);
     try {
-      const ingest = createIngestService({ store, personSalt: config.PERSON_SALT ?? personSaltOf(config) });
+      const ingest = createIngestService({ store, personSalt: personSalt(config) });
       const bar = progressBar(`importing ${path.basename(file)}`, log);
       const report = await importFile(ingest, file, { template: opts.template, actor: 'cli:import', document: path.basename(file), unit: opts.unit, onProgress: (d, t) => bar.update(d, t) });
       bar.stop();

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import express from 'express';
+import { InfrastructureError } from '../contracts/errors.ts';
 import type { EventStore, OlapClient } from '../contracts/ports.ts';
 import { PROJECTIONS } from '../projections/registry.ts';
 import { createKpiQueries } from '../projections/kpi/index.ts';
@@ -233,8 +234,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   app.use(problemHandler({ log: log.child({ name: 'http' }) }));
 
   const server = await new Promise<http.Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once('error', reject);
+    // Express 5 hands listen errors (EADDRINUSE…) to this callback instead of throwing.
+    const s = app.listen(config.PORT, config.HOST, (err?: Error) => {
+      if (!err) return resolve(s);
+      const code = (err as NodeJS.ErrnoException).code;
+      reject(
+        code === 'EADDRINUSE'
+          ? new InfrastructureError(`port ${config.PORT} on ${config.HOST} is already in use (another \`npm start\`?): stop it or set PORT`, { retriable: false, cause: err })
+          : err,
+      );
+    });
   });
   const address = server.address();
   const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`;

@@ -279,7 +279,9 @@ keys
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code;
   if (isBrainError(err)) console.error(`error: ${err.message}`);
+  else if (code === 'EADDRINUSE') console.error(`error: ${(err as Error).message}: another process uses that port (set PORT or OLAP_PORT)`);
   else console.error(err);
   process.exit(1);
 });

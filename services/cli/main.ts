@@ -281,6 +281,8 @@ keys
 program.parseAsync(process.argv).catch((err: unknown) => {
   const code = (err as NodeJS.ErrnoException).code;
   if (isBrainError(err)) console.error(`error: ${err.message}`);
+  else if (code === 'CHDB_CONNECTION')
+    console.error(`error: cannot open the ClickHouse engine's data folder: ${(err as Error).message}. Another process (another \`npm start\` on the same DATA_DIR?) holds it: stop it, or use another DATA_DIR`);
   else if (code === 'EADDRINUSE') console.error(`error: ${(err as Error).message}: another process uses that port (set PORT or OLAP_PORT)`);
   else console.error(err);
   process.exit(1);

@@ -154,6 +154,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             ...kafka,
             clientId: 'brain-projector',
             topic: config.KAFKA_TOPIC,
+            partitions: config.KAFKA_PARTITIONS,
+            replicationFactor: config.KAFKA_REPLICATION,
             log: log.child({ name: 'kafka-source' }),
             // Undecodable messages are in the dead-letter topic; the table lists them beside the rest.
             onDeadLetter: (letter) => books.undecodable(letter),

@@ -456,7 +456,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   async function startGroup(lanes: Lane[], from = source): Promise<Group> {
     const group: Group = { lanes, source: from };
     groups.push(group);
-    const start = Math.min(...lanes.map((l) => l.checkpoint));
+    const start = lanes.length > 0 ? Math.min(...lanes.map((l) => l.checkpoint)) : 0;
     const ordered = from.ordered !== false;
     group.handle = await from.start(start, async (events) => {
       if (events.length === 0) return;
@@ -593,6 +593,13 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         await books.writeBuild(current);
         next = undefined;
       }
+      if (!current && rebuildSource !== source && builds.some((b) => b.state === 'live')) {
+        // A projection added to a running deployment: the live source (a Kafka group) is past the
+        // start of history, so the first build reads the rebuild source (the store) and is then
+        // handed over to the live group.
+        building.push(await beginBuild(projection, mine));
+        continue;
+      }
       if (!current) {
         current = buildRecord(projection, nextBuildId(projection, mine), 'live');
         await books.writeBuild(current);
@@ -634,7 +641,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       const { live, building } = await reconcile();
       timer = setInterval(tick, Math.max(10, Math.floor(flushMs / 4)));
       timer.unref();
-      if (live.length > 0) await startGroup(live);
+      // With a separate rebuild source, the live group runs even with no lane yet: builds hand over to it.
+      if (live.length > 0 || rebuildSource !== source) await startGroup(live);
       for (const lane of building) await runBuilding(lane);
       log.info({ projections: projections.map((p) => `${p.name}@v${p.version}`), head: knownHead }, 'projection runner started');
     },

@@ -117,6 +117,12 @@ export interface TopicSpec {
  * existing topic with another partition count is kept as it is, with a warning: changing it
  * would move streams to other partitions and break their order.
  */
+/**
+ * The events topic keeps every event (no time or size limit): a fresh consumer group builds its
+ * projections from the topic's start. The event store stays the source of truth; rebuilds read it.
+ */
+export const EVENTS_TOPIC_CONFIGS: Readonly<Record<string, string>> = { 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete' };
+
 export async function ensureTopic(admin: Admin, spec: TopicSpec, log: Logger): Promise<void> {
   assertPositiveInt('partitions', spec.partitions, 'KAFKA_PARTITIONS');
   assertPositiveInt('replicationFactor', spec.replicationFactor, 'KAFKA_REPLICATION; at most the number of brokers');

@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventSource } from '../../projections/projection.ts';
 import type { Logger } from '../observability/logger.ts';
 import { decodeEvent } from './codec.ts';
-import { createKafka, ensureTopic, translateKafkaError, type KafkaConnection } from './kafkaClient.ts';
+import { createKafka, ensureTopic, translateKafkaError, type KafkaConnection, EVENTS_TOPIC_CONFIGS } from './kafkaClient.ts';
 
 const { Partitioners } = kafkajs;
 
@@ -48,6 +48,11 @@ export interface KafkaEventSourceOptions extends KafkaConnection {
   heartbeatInterval?: number;
   /** Replicas of the dead-letter topic when it is created (default 1). */
   replicationFactor?: number;
+  /**
+   * Partitions of the events topic if this worker is the first to need it (KAFKA_PARTITIONS):
+   * a worker may start before the relay has created the topic, and must not fail for that.
+   */
+  partitions?: number;
   /** Called once a poison message is safely in the dead-letter topic (e.g. to record it in a table). */
   onDeadLetter?: (letter: DeadLetter) => void | Promise<void>;
 }
@@ -120,9 +125,10 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
       const admin = kafka.admin();
       try {
         await admin.connect();
+        await ensureTopic(admin, { topic, partitions: options.partitions ?? 6, replicationFactor: options.replicationFactor ?? 1, configs: EVENTS_TOPIC_CONFIGS }, log);
         await ensureTopic(admin, { topic: dlqTopic, partitions: 1, replicationFactor: options.replicationFactor ?? 1 }, log);
       } catch (err) {
-        throw translateKafkaError(err, `preparing dead-letter topic ${dlqTopic}`);
+        throw translateKafkaError(err, `preparing topics ${topic} and ${dlqTopic}`);
       } finally {
         await admin.disconnect().catch(() => {});
       }

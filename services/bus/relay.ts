@@ -6,7 +6,7 @@ import type { EventStore } from '../../contracts/ports.ts';
 import type { Logger } from '../observability/logger.ts';
 import { fileCheckpoint, type CheckpointStore } from './checkpoint.ts';
 import { encodeEvent } from './codec.ts';
-import { createKafka, ensureTopic, retryDelay, sleep, translateKafkaError, type KafkaConnection, type RetryPolicy } from './kafkaClient.ts';
+import { createKafka, ensureTopic, EVENTS_TOPIC_CONFIGS, retryDelay, sleep, translateKafkaError, type KafkaConnection, type RetryPolicy } from './kafkaClient.ts';
 
 const { Partitioners } = kafkajs;
 
@@ -196,7 +196,7 @@ export function createRelay(options: RelayOptions): Relay {
       const admin = kafka.admin();
       try {
         await admin.connect();
-        await ensureTopic(admin, { topic, partitions: options.partitions, replicationFactor: options.replicationFactor }, log);
+        await ensureTopic(admin, { topic, partitions: options.partitions, replicationFactor: options.replicationFactor, configs: EVENTS_TOPIC_CONFIGS }, log);
       } catch (err) {
         throw translateKafkaError(err, `preparing topic ${topic}`);
       } finally {

@@ -10,7 +10,12 @@ import { createDeadLetterPublisher, listDeadLetters } from '../../services/bus/d
 import { kafkaEventSource } from '../../services/bus/kafkaEventSource.ts';
 import { ensureTopic } from '../../services/bus/kafkaClient.ts';
 import { HAND_EVENTS } from '../fixtures/kpi/handFixture.ts';
-import { testProjection } from '../fixtures/projections/testProjection.ts';
+import { fixtureEvents, testProjection } from '../fixtures/projections/testProjection.ts';
+import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
+import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadFactsWithRunner } from '../kpi/support.ts';
 import { kafkaBrokers, rawKafka, testLog, uniqueName } from '../support/kafka.ts';
 import { freshOlap } from '../support/olap.ts';
@@ -117,5 +122,49 @@ describe('when projections are fed by Kafka', () => {
 
     const topicLetters = await listDeadLetters({ brokers: kafkaBrokers(), dlqTopic, log: testLog() });
     expect(topicLetters.map((l) => l.error).sort()).toEqual([expect.stringMatching(/^not JSON/), expect.stringContaining('projection fx_counts v1: Error: cannot project voucher v1')]);
+  });
+
+  it('builds a projection added later from the store, then feeds it from the Kafka group', async () => {
+    const olap = await freshOlap('kadd');
+    cleanups.push(() => olap.close());
+    const store = createSqliteEventStore({ path: path.join(mkdtempSync(path.join(os.tmpdir(), 'kadd-')), 'events.sqlite'), synchronous: 'NORMAL' });
+    cleanups.push(() => store.close());
+    const topic = uniqueName('added');
+    const groupId = uniqueName('g');
+    // What the relay does: publish what the store committed.
+    const appendAndPublish = async (amounts: number[]) => {
+      const head = (await store.head()).position;
+      for (const e of fixtureEvents(amounts.map((amount) => ({ kind: 'voucher' as const, amount })))) await store.append(`${e.streamId}-${head}`, [{ ...e, streamId: `${e.streamId}-${head}` }]);
+      await publish(topic, (await store.readAll({ fromPosition: head })).map(messageOf));
+    };
+    const newSource = () => kafkaEventSource({ brokers: kafkaBrokers(), topic, groupId, dlqTopic: `${topic}-dlq`, log: testLog(), maxBatch: 5 });
+    const totals = async (name: string) =>
+      (await olap.query<{ n: number; fen: number }>(`SELECT count() AS n, sum(amount_fen) AS fen FROM (SELECT DISTINCT event_id, amount_fen FROM ${name}_events)`))[0];
+
+    await appendAndPublish([1, 2, 3]);
+    const first = createProjectionRunner({ olap, source: newSource(), rebuildSource: storeEventSource(store), projections: [testProjection({ name: 'fx_a' })], flushMs: 50 });
+    await runUntil(first, async () => (await totals('fx_a'))?.n === 3);
+    await first.stop();
+    cleanups.pop();
+
+    // The group is now past these events; a new projection must still see them.
+    await appendAndPublish([10, 20]);
+    const second = createProjectionRunner({
+      olap,
+      source: newSource(),
+      rebuildSource: storeEventSource(store),
+      projections: [testProjection({ name: 'fx_a' }), testProjection({ name: 'fx_b' })],
+      flushMs: 50,
+    });
+    await runUntil(second, async () => (await second.status()).every((s) => s.state === 'live' && s.checkpoint >= 5));
+    expect(await totals('fx_b')).toEqual({ n: 5, fen: 3600 });
+    // After the hand-over, new events reach it through Kafka.
+    await appendAndPublish([100]);
+    for (const deadline = Date.now() + 30_000; (await totals('fx_b'))?.n !== 6; ) {
+      if (Date.now() > deadline) throw new Error(`fx_b did not get the event published after the hand-over: ${JSON.stringify(await totals('fx_b'))}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await totals('fx_b')).toEqual({ n: 6, fen: 13600 });
+    expect(await totals('fx_a')).toEqual({ n: 6, fen: 13600 });
   });
 });

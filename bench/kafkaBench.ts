@@ -9,6 +9,11 @@ import { kafkaEventSource } from '../services/bus/kafkaEventSource.ts';
 import { createRelay } from '../services/bus/relay.ts';
 import { createSqliteEventStore } from '../services/eventStore/sqliteEventStore.ts';
 import { startBroker } from '../scripts/kafka/broker.js';
+import { FACT_PROJECTIONS } from '../projections/facts/index.ts';
+import { createProjectionRunner } from '../projections/runner/projectionRunner.ts';
+import { createIngestService } from '../services/ingest/ingestService.ts';
+import { createOlapClient } from '../services/olap/client.ts';
+import { generateHistory } from '../services/seed/generateHistory.ts';
 
 const EVENTS = Number(process.env.BENCH_KAFKA_EVENTS ?? 50_000);
 const STREAMS = 500;
@@ -32,9 +37,10 @@ async function until(check: () => boolean | Promise<boolean>): Promise<void> {
 }
 
 /**
- * Relay throughput (SQLite store → Kafka, idempotent producer, checkpoint per batch of 1,000) and
- * the Kafka source's consume throughput (consumer group, decode + contract validation, commit per
- * batch), on 50,000 events over 500 streams, 6 partitions. Uses KAFKA_BROKERS when set, else starts
+ * Relay throughput (SQLite store → Kafka, idempotent producer, checkpoint per batch of 1,000), the
+ * Kafka source's consume throughput (consumer group, decode + contract validation, commit per
+ * batch) and Kafka → ClickHouse projection throughput (the fact projections fed by a consumer
+ * group into chDB), on 50,000 events of the sample history's mix, 6 partitions. Uses KAFKA_BROKERS when set, else starts
  * a broker with scripts/kafka/broker.js (as `npm run kafka:start` does) and stops it afterwards.
  */
 export async function benchKafka(): Promise<Record<string, number>> {
@@ -46,8 +52,16 @@ export async function benchKafka(): Promise<Record<string, number>> {
   const store = createSqliteEventStore({ path: path.join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
   const topic = `bench-${randomUUID().slice(0, 8)}`;
   try {
-    for (let i = 0; i < EVENTS; i += 1000) {
-      const events = Array.from({ length: 1000 }, (_, j) => event(i + j));
+    // The realistic mix of the sample history, through the ingest path, as the relay would see it.
+    const ingest = createIngestService({ store, personSalt: 'bench-salt-0123456789abcdef' });
+    let sent = 0;
+    for (const batch of generateHistory({ to: '2026-06-30', seed: 4242 }).batches()) {
+      if (sent >= EVENTS) break;
+      await ingest.ingest(batch.slice(0, EVENTS - sent), { actor: 'bench' });
+      sent += Math.min(batch.length, EVENTS - sent);
+    }
+    for (let i = (await store.head()).position; i < EVENTS; i += 1000) {
+      const events = Array.from({ length: Math.min(1000, EVENTS - i) }, (_, j) => event(i + j));
       await store.appendMany(events.map((e) => ({ streamId: e.streamId, events: [e] })));
     }
 
@@ -79,9 +93,24 @@ export async function benchKafka(): Promise<Record<string, number>> {
     const consumeSeconds = (performance.now() - firstBatchAt) / 1000;
     await handle.stop();
 
+    // Kafka → ClickHouse: the fact projections fed by a fresh consumer group, into chDB.
+    const olap = await createOlapClient({ kind: 'chdb', path: path.join(dir, 'chdb'), database: 'bench' });
+    const runner = createProjectionRunner({
+      olap,
+      source: kafkaEventSource({ brokers, topic, groupId: `${topic}-projector`, dlqTopic: `${topic}.dlq`, log, maxBatch: 5000 }),
+      projections: FACT_PROJECTIONS,
+    });
+    const projectStart = performance.now();
+    await runner.start();
+    await until(async () => (await runner.status()).every((p) => p.checkpoint >= EVENTS));
+    const projectSeconds = (performance.now() - projectStart) / 1000;
+    await runner.stop();
+    await olap.close();
+
     return {
       relay_events_per_s: Math.round(EVENTS / relaySeconds),
       kafka_consume_events_per_s: Math.round(EVENTS / consumeSeconds),
+      kafka_projection_events_per_s: Math.round(EVENTS / projectSeconds),
     };
   } finally {
     await store.close();

@@ -166,6 +166,7 @@ export async function kafkaSuite(options: { freshness?: boolean } = {}): Promise
         { key: 'kafka.ref.consume_raw', value: raw.consume, unit: 'msg/s', reference: true, note: 'kafkajs consumer eachBatch, no decoding' },
         { key: 'kafka.relay', value: k.relay_events_per_s!, unit: 'events/s', ref: 'kafka.ref.produce_raw', note: `${events.toLocaleString('en-US')} events, SQLite store → Kafka, checkpoint per batch` },
         { key: 'kafka.consume', value: k.kafka_consume_events_per_s!, unit: 'events/s', ref: 'kafka.ref.consume_raw', note: 'Kafka source: decode + contract validation, commit per batch' },
+        { key: 'kafka.projection', value: k.kafka_projection_events_per_s!, unit: 'events/s', ref: 'kafka.ref.consume_raw', note: 'Kafka → ClickHouse: fact projections fed by a consumer group into chDB' },
         ...fresh.figures,
       ],
       notes: ["kafka: PERFORMANCE.md's Kafka rates are published laptop figures (300k msg/s batched), not measured on this machine.", ...fresh.notes],

@@ -492,6 +492,7 @@ async function openDetail(id) {
     b.title = b.disabled ? `该指标不支持按${GRAIN_NAMES[b.dataset.grain]}统计` : '';
   }
   $('#detail-title').textContent = k.name?.zh ?? id;
+  $('#detail-export-status').textContent = '';
   const unit = k.valueUnit ?? k.unit;
   const dim = DIMENSIONS.find((d) => d.code === k.dimension);
   $('#detail-meta').textContent = [
@@ -767,7 +768,12 @@ function fillLeadUnits(kpis) {
   }
 }
 
+/** The scorecard on screen (what 导出 downloads); null until one has loaded. */
+let shownScorecard = null;
+let scorecardSeq = 0;
+
 async function loadScorecard() {
+  const seq = ++scorecardSeq;
   const root = $('#scorecard');
   const unit = $('#sc-unit').value;
   const year = $('#sc-year').value;
@@ -781,12 +787,15 @@ async function loadScorecard() {
   root.replaceChildren(h('p', { class: 'placeholder' }, '加载中…'));
   try {
     const sc = await api(`/scorecards/${encodeURIComponent(unit)}`, { period });
+    // An earlier, slower answer must not replace the one asked for last (nor what 导出 downloads).
+    if (seq !== scorecardSeq) return;
+    shownScorecard = { unit, period };
     root.replaceChildren(...scorecardView(sc));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return;
+    if (seq !== scorecardSeq || (err instanceof ApiError && err.status === 401)) return;
     root.replaceChildren(errorState(err, loadScorecard));
   } finally {
-    root.setAttribute('aria-busy', 'false');
+    if (seq === scorecardSeq) root.setAttribute('aria-busy', 'false');
   }
 }
 
@@ -867,6 +876,148 @@ function scorecardView(sc) {
 $('#scorecard-form').addEventListener('submit', (e) => {
   e.preventDefault();
   loadScorecard();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Exports (导出): fetched with the Bearer key, saved from a Blob (a plain link cannot carry the header)
+
+const FORMAT_NAMES = { xlsx: 'Excel', csv: 'CSV', parquet: 'Parquet', arrow: 'Arrow' };
+
+/** The Chinese file name of RFC 5987's filename*, else the plain filename, else the fallback. */
+function fileNameOf(disposition, fallback) {
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition ?? '');
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch {
+      /* malformed: try the plain name */
+    }
+  }
+  const plain = /filename="([^"]+)"/i.exec(disposition ?? '');
+  return plain ? plain[1] : fallback;
+}
+
+async function downloadExport(path, params, fallbackName) {
+  const key = auth.key;
+  if (!key) throw new ApiError(401, '未登录');
+  const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  let res;
+  try {
+    res = await fetch(`${API}/exports${path}?${qs}`, { headers: { Authorization: `Bearer ${key}` } });
+  } catch (err) {
+    throw new ApiError(0, `网络错误: ${err instanceof Error ? err.message : err}`);
+  }
+  if (!res.ok) {
+    let detailText = res.statusText || '导出失败';
+    try {
+      const p = await res.json();
+      detailText = p.detail || p.title || detailText;
+    } catch {
+      /* not problem JSON: keep the status text */
+    }
+    const err = new ApiError(res.status, detailText);
+    if (res.status === 401) onUnauthorized(err);
+    throw err;
+  }
+  const blob = await res.blob();
+  const name = fileNameOf(res.headers.get('Content-Disposition'), fallbackName);
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The browser has taken the Blob once the click is handled; keep the URL a little for slow ones.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+  return { name, asOf: res.headers.get('X-Brain-As-Of'), bytes: blob.size };
+}
+
+function asOfText(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
+}
+
+/**
+ * A disclosure button with one button per format (WAI-ARIA disclosure: Escape closes it and
+ * returns focus, so the detail dialog stays open). `request(format)` says what to download.
+ */
+function wireExportMenu(toggleId, statusId, request) {
+  const toggle = document.getElementById(toggleId);
+  const items = document.getElementById(toggle.getAttribute('aria-controls'));
+  const status = document.getElementById(statusId);
+  const menu = toggle.parentElement;
+  const setOpen = (open) => {
+    toggle.setAttribute('aria-expanded', String(open));
+    items.hidden = !open;
+  };
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    setOpen(open);
+    if (open) items.querySelector('button')?.focus();
+  });
+  menu.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !items.hidden) {
+      e.preventDefault();
+      e.stopPropagation();
+      setOpen(false);
+      toggle.focus();
+    }
+    if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && !items.hidden) {
+      const buttons = [...items.querySelectorAll('button')];
+      const i = buttons.indexOf(document.activeElement);
+      const next = buttons[(i + (e.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length];
+      e.preventDefault();
+      next?.focus();
+    }
+  });
+  document.addEventListener('click', (e) => {
+    if (!menu.contains(e.target)) setOpen(false);
+  });
+  items.addEventListener('click', async (e) => {
+    const b = e.target.closest('button[data-format]');
+    if (!b) return;
+    const format = b.dataset.format;
+    setOpen(false);
+    toggle.focus();
+    const what = request(format);
+    if (!what) {
+      status.className = 'export-status error';
+      status.textContent = '请先查询后再导出';
+      return;
+    }
+    status.className = 'export-status';
+    status.textContent = `正在导出 ${FORMAT_NAMES[format]}…`;
+    toggle.disabled = true;
+    try {
+      const done = await downloadExport(what.path, { ...what.params, format }, what.fallbackName);
+      status.textContent = `已导出 ${done.name}${done.asOf ? ` · 数据截至 ${asOfText(done.asOf)}` : ''}`;
+      status.dataset.asOf = done.asOf ?? '';
+    } catch (err) {
+      status.className = 'export-status error';
+      status.textContent = `导出失败: ${reasonOf(err)}`;
+    } finally {
+      toggle.disabled = false;
+    }
+  });
+}
+
+wireExportMenu('sc-export-toggle', 'sc-export-status', (format) => {
+  const unit = shownScorecard?.unit ?? $('#sc-unit').value;
+  const year = $('#sc-year').value;
+  const part = $('#sc-part').value;
+  const period = shownScorecard?.period ?? (year ? (part ? `${year}-${part}` : year) : '');
+  if (!unit || !period) return null;
+  return { path: `/scorecards/${encodeURIComponent(unit)}`, params: { period }, fallbackName: `${unit}_${period}_考核.${format}` };
+});
+
+wireExportMenu('detail-export-toggle', 'detail-export-status', (format) => {
+  const k = detail.kpi;
+  if (!k) return null;
+  const range = rangeFor(detail.grain);
+  return {
+    path: `/kpis/${encodeURIComponent(k.id)}/series`,
+    params: { ...range, grain: detail.grain },
+    fallbackName: `${k.name?.zh ?? k.id}_${range.from}至${range.to}.${format === 'arrow' ? 'arrows' : format}`,
+  };
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import { readProjectionStatus } from '../projections/runner/readStatus.ts';
 import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
 import type { EventSource } from '../projections/projection.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
+import { createExportRouter } from './api/exports.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';
 import { createRelay, type Relay } from './bus/relay.ts';
 import { kafkaEventSource } from './bus/kafkaEventSource.ts';
@@ -220,7 +221,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (ingest) app.use('/api/v1/ingest', createIngestRouter({ ingest, keyring }));
-  if (kpis)
+  if (kpis) {
+    app.use('/api/v1/exports', createExportRouter({ kpis, requireRole: (...roles) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>)) }));
     app.use(
       '/api/v1',
       createApiRouter({
@@ -231,6 +233,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
       }),
     );
+  }
   if (services.has('api')) app.use(express.static(path.join(import.meta.dirname, '..', 'dashboards'), { index: 'index.html' }));
   app.use(notFoundHandler());
   app.use(problemHandler({ log: log.child({ name: 'http' }) }));

@@ -113,6 +113,18 @@ describe('npm start on an empty data folder', () => {
     expect(write.headers.get('x-clickhouse-exception-code')).toBe('164');
   });
 
+  it('exports a department scorecard as an assessment package, reproducible by its as-of instant', async () => {
+    const url = `${base}/api/v1/exports/scorecards/${encodeURIComponent('科创局')}?period=2025&format=xlsx`;
+    const first = await fetch(url, { headers: { authorization: `Bearer ${keys.viewer}` } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/spreadsheetml/);
+    const asOf = first.headers.get('x-brain-as-of')!;
+    const bytes = Buffer.from(await first.arrayBuffer());
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    const again = await fetch(`${url}&asOf=${encodeURIComponent(asOf)}`, { headers: { authorization: `Bearer ${keys.viewer}` } });
+    expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
+  }, 60_000);
+
   it('exposes health, readiness and Prometheus metrics', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'ready' });

@@ -1,0 +1,227 @@
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { ValidationError, type FieldIssue } from '../../contracts/errors.ts';
+import { Grain, LeadUnit, kpiById, type KpiDefinition, type KpiPoint } from '../../contracts/kpis.ts';
+import { CONTENT_TYPES, EXPORT_FORMATS, EXTENSIONS, contentDisposition, encode, type ExportFormat } from './export/encode.ts';
+import {
+  GRAIN_ZH,
+  drilldownDocument,
+  scorecardDocument,
+  seriesDocument,
+  type DrilldownView,
+  type ExportDocument,
+  type MetadataEntry,
+  type ScorecardView,
+} from './export/table.ts';
+
+/** What the exports read from the KPI query layer (projections/kpi's `createKpiQueries` satisfies it). */
+export interface ExportKpiReader {
+  series(kpiId: string, options: { from: string; to: string; grain: Grain; asOf?: string; breakdown?: string }): Promise<KpiPoint[]>;
+  drilldown(kpiId: string, period: string, options: { asOf?: string; breakdown?: string; breakdownValue?: string }): Promise<DrilldownView>;
+  scorecard(leadUnit: string, period: string, options: { asOf?: string }): Promise<ScorecardView>;
+}
+
+export interface ExportDeps {
+  kpis: ExportKpiReader;
+  requireRole(...roles: string[]): RequestHandler;
+}
+
+/** The header every export carries: the "as known at" instant it was computed for. */
+export const AS_OF_HEADER = 'X-Brain-As-Of';
+
+const PERIOD = /^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/;
+const PERIOD_MESSAGE = '期间应为 2025、2025-H1、2025-Q3 或 2025-07';
+const RANGE = /^\d{4}(-(\d{2}(-\d{2})?|H[12]|Q[1-4]))?$/;
+
+const Format = z.enum(EXPORT_FORMATS, { error: `format 应为 ${EXPORT_FORMATS.join('、')} 之一` }).default('xlsx');
+const AsOf = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'asOf 应为带时区的 ISO 时间 (如 2025-07-01T00:00:00+08:00) 或日期 (当日 24 时, 北京时间)' })
+  .optional();
+
+const ScorecardQuery = z.object({
+  period: z.string({ error: '缺少 period (如 2025、2025-H1、2025-Q3)' }).regex(PERIOD, { error: PERIOD_MESSAGE }),
+  asOf: AsOf,
+  format: Format,
+  part: z.enum(['kpis', 'milestones'], { error: 'part 应为 kpis 或 milestones' }).default('kpis'),
+});
+const SeriesQuery = z.object({
+  from: z.string().regex(RANGE, { error: 'from 应为日期 (YYYY-MM-DD) 或期间 (2025、2025-H1、2025-Q3、2025-07)' }).default('2023-01'),
+  to: z.string().regex(RANGE, { error: 'to 应为日期 (YYYY-MM-DD) 或期间 (2025、2025-H1、2025-Q3、2025-07)' }).optional(),
+  grain: Grain.default('quarter'),
+  breakdown: z.string().max(32).optional(),
+  asOf: AsOf,
+  format: Format,
+});
+const DrilldownQuery = z.object({
+  period: z.string({ error: '缺少 period' }).regex(PERIOD, { error: PERIOD_MESSAGE }),
+  breakdown: z.string().max(32).optional(),
+  value: z.string().max(64).optional(),
+  asOf: AsOf,
+  format: Format,
+});
+
+function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
+  const r = schema.safeParse(req.query);
+  if (r.success) return r.data;
+  const issues: FieldIssue[] = r.error.issues.map((i) => {
+    const field = i.path.map(String).join('.') || '(query)';
+    const value = req.query[field];
+    return value === undefined ? { field, reason: i.message } : { field, reason: i.message, value };
+  });
+  throw new ValidationError(`导出参数错误: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, issues);
+}
+
+/**
+ * The as-of instant of an export: the one asked for (a date means the end of that day in
+ * Asia/Shanghai), or now. Never in the future: a later event could still be recorded before it,
+ * and the export would not be reproducible.
+ */
+function resolveAsOf(raw: string | undefined, now = Date.now()): Date {
+  if (raw === undefined) return new Date(now);
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T23:59:59.999+08:00`) : Date.parse(raw);
+  if (ms > now)
+    throw new ValidationError('asOf 晚于当前时间: 之后仍可能有数据记入该时刻之前, 导出将无法复现; 省略 asOf 即按当前时间导出', [
+      { field: 'asOf', reason: 'in the future', value: raw },
+    ]);
+  return new Date(ms);
+}
+
+function kpiOr400(id: string): KpiDefinition {
+  const kpi = kpiById(id);
+  if (!kpi) throw new ValidationError(`没有这个指标: ${id} (GET /api/v1/kpis 列出全部指标编号)`, [{ field: 'id', reason: 'unknown KPI', value: id }]);
+  return kpi;
+}
+
+/** A month label (YYYY-MM) of an instant in Asia/Shanghai. */
+const shanghaiMonth = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+
+/** The request that reproduces this export: every parameter explicit, asOf included, in a fixed order. */
+function reproducingRequest(req: Request, params: Record<string, string | undefined>): string {
+  const qs = Object.entries(params)
+    .filter((e): e is [string, string] => e[1] !== undefined)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+  return `${req.baseUrl}${req.path}?${qs}`;
+}
+
+function commonMetadata(kind: { key: string; zh: string }, asOf: Date, request: string): MetadataEntry[] {
+  return [
+    { key: 'export', zh: '导出内容', value: `${kind.zh} (${kind.key})` },
+    { key: 'as_of', zh: '数据截至 (asOf)', value: asOf.toISOString() },
+    { key: 'request', zh: '复现请求', value: request },
+    { key: 'reproducibility', zh: '可复现性', value: '以同一请求 (含 asOf) 再次导出, 得到逐字节相同的文件; asOf 之后记录的事件与更正不影响本文件' },
+    { key: 'source', zh: '数据来源', value: '长江新区创新大脑: 事件库 → 投影事实表 → 指标查询 (按记录时间 ≤ asOf 计算)' },
+    { key: 'attainment', zh: '完成率口径', value: '完成率 = 数值 ÷ 目标值, 不封顶 (1 = 100%); 环比(%) / 同比(%) 已乘以 100' },
+    { key: 'format_version', zh: '文件格式版本', value: '1' },
+  ];
+}
+
+async function send(res: Response, doc: ExportDocument, format: ExportFormat, asOf: Date, tableIndex = 0): Promise<void> {
+  const table = doc.tables[tableIndex] ?? doc.tables[0]!;
+  const name = tableIndex > 0 && format !== 'xlsx' ? { zh: `${doc.fileName.zh}_${table.sheet}`, ascii: `${doc.fileName.ascii}_part${tableIndex + 1}` } : doc.fileName;
+  const body = await encode(doc, format, asOf, table);
+  res
+    .status(200)
+    .set({
+      'Content-Type': CONTENT_TYPES[format],
+      'Content-Disposition': contentDisposition(name, EXTENSIONS[format]),
+      [AS_OF_HEADER]: asOf.toISOString(),
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    .send(body);
+}
+
+/**
+ * Periodic assessment exports (考核导出): a lead unit's scorecard package, a KPI series, a
+ * drill-down, as CSV / XLSX / Arrow IPC stream / Parquet. Every export is computed "as known at"
+ * one instant (asOf, default now), says so (header and inside the file), and is byte-identical
+ * when asked again with the same asOf. Mount at `/api/v1/exports`.
+ */
+export function createExportRouter(deps: ExportDeps): Router {
+  const router = express.Router();
+  const viewer = deps.requireRole('viewer', 'analyst', 'admin');
+
+  router.get('/scorecards/:leadUnit', viewer, async (req, res) => {
+    const rawUnit = String(req.params.leadUnit);
+    const unit = LeadUnit.safeParse(rawUnit);
+    if (!unit.success)
+      throw new ValidationError(`没有这个牵头单位: ${rawUnit} (应为 ${LeadUnit.options.join('、')})`, [{ field: 'leadUnit', reason: 'unknown lead unit', value: rawUnit }]);
+    const q = parseQuery(ScorecardQuery, req);
+    const asOf = resolveAsOf(q.asOf);
+    const sc = await deps.kpis.scorecard(unit.data, q.period, { asOf: asOf.toISOString() });
+    const request = reproducingRequest(req, { period: q.period, asOf: asOf.toISOString(), format: q.format, ...(q.part !== 'kpis' ? { part: q.part } : {}) });
+    const doc = scorecardDocument(sc, {
+      metadata: [
+        ...commonMetadata({ key: 'scorecard', zh: '部门考核' }, asOf, request),
+        { key: 'lead_unit', zh: '牵头单位', value: sc.leadUnit },
+        { key: 'period', zh: '考核期间', value: sc.period },
+        { key: 'period_start', zh: '期间起', value: sc.start },
+        { key: 'period_end', zh: '期间止', value: sc.end },
+        { key: 'tasks', zh: '牵头任务', value: sc.tasks.join(',') },
+        { key: 'kpi_count', zh: '指标数', value: String(sc.kpis.length) },
+        { key: 'milestone_count', zh: '任务节点数', value: String(sc.milestones.length) },
+      ],
+    });
+    await send(res, doc, q.format, asOf, q.part === 'milestones' ? 1 : 0);
+  });
+
+  router.get('/kpis/:id/series', viewer, async (req, res) => {
+    const kpi = kpiOr400(String(req.params.id));
+    const q = parseQuery(SeriesQuery, req);
+    const asOf = resolveAsOf(q.asOf);
+    // The default end follows asOf, not the clock, so the same asOf always means the same range.
+    const to = q.to ?? shanghaiMonth(asOf);
+    const points = await deps.kpis.series(kpi.id, { from: q.from, to, grain: q.grain, asOf: asOf.toISOString(), ...(q.breakdown !== undefined ? { breakdown: q.breakdown } : {}) });
+    const request = reproducingRequest(req, { from: q.from, to, grain: q.grain, breakdown: q.breakdown, asOf: asOf.toISOString(), format: q.format });
+    const doc = seriesDocument(kpi, points, { from: q.from, to, grain: q.grain, ...(q.breakdown !== undefined ? { breakdown: q.breakdown } : {}) }, {
+      metadata: [
+        ...commonMetadata({ key: 'series', zh: '指标走势' }, asOf, request),
+        ...kpiMetadata(kpi),
+        { key: 'from', zh: '起', value: q.from },
+        { key: 'to', zh: '止', value: to },
+        { key: 'grain', zh: '粒度', value: `${GRAIN_ZH[q.grain]} (${q.grain})` },
+        ...(q.breakdown !== undefined ? [{ key: 'breakdown', zh: '分组', value: q.breakdown }] : []),
+      ],
+    });
+    await send(res, doc, q.format, asOf);
+  });
+
+  router.get('/kpis/:id/drilldown', viewer, async (req, res) => {
+    const kpi = kpiOr400(String(req.params.id));
+    const q = parseQuery(DrilldownQuery, req);
+    const asOf = resolveAsOf(q.asOf);
+    const d = await deps.kpis.drilldown(kpi.id, q.period, {
+      asOf: asOf.toISOString(),
+      ...(q.breakdown !== undefined ? { breakdown: q.breakdown } : {}),
+      ...(q.value !== undefined ? { breakdownValue: q.value } : {}),
+    });
+    const request = reproducingRequest(req, { period: q.period, breakdown: q.breakdown, value: q.value, asOf: asOf.toISOString(), format: q.format });
+    const doc = drilldownDocument(kpi, d, {
+      metadata: [
+        ...commonMetadata({ key: 'drilldown', zh: '指标明细' }, asOf, request),
+        ...kpiMetadata(kpi),
+        { key: 'period', zh: '期间', value: d.period },
+        { key: 'period_start', zh: '期间起', value: d.start },
+        { key: 'period_end', zh: '期间止', value: d.end },
+        ...(d.breakdown !== undefined ? [{ key: 'breakdown', zh: '分组', value: d.breakdown }] : []),
+        ...(d.breakdownValue !== undefined ? [{ key: 'breakdown_value', zh: '分组值', value: d.breakdownValue }] : []),
+        { key: 'row_count', zh: '行数', value: String(d.rows.length) },
+      ],
+    });
+    await send(res, doc, q.format, asOf);
+  });
+
+  return router;
+}
+
+function kpiMetadata(kpi: KpiDefinition): MetadataEntry[] {
+  return [
+    { key: 'kpi_id', zh: '指标编号', value: kpi.id },
+    { key: 'kpi_name', zh: '指标名称', value: kpi.name.zh },
+    { key: 'unit', zh: '单位', value: kpi.valueUnit },
+    { key: 'task', zh: '任务', value: String(kpi.task) },
+    { key: 'lead_unit', zh: '牵头单位', value: kpi.leadUnit },
+    { key: 'definition', zh: '指标定义', value: kpi.definition },
+  ];
+}

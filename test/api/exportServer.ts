@@ -1,0 +1,112 @@
+/**
+ * A real server for the export tests: the export router and the JSON read API over the real KPI
+ * query layer, on chDB tables that the real projection runner keeps filling from a real SQLite
+ * store. The runner stays up, so a test can append a correction and wait for it to be projected.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import type { Breakdown } from '../../contracts/kpis.ts';
+import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
+import type { EventStore, OlapClient } from '../../contracts/ports.ts';
+import { FACT_PROJECTIONS } from '../../projections/facts/index.ts';
+import { createKpiQueries } from '../../projections/kpi/index.ts';
+import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
+import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
+import { createExportRouter } from '../../services/api/exports.ts';
+import { createApiRouter } from '../../services/api/router.ts';
+import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
+import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
+import { notFoundHandler, problemHandler } from '../../services/http/problem.ts';
+import { freshOlap } from '../support/olap.ts';
+
+export interface ExportServer {
+  url: string;
+  keys: DevKeys;
+  olap: OlapClient;
+  /** Appends events to the store and waits until the runner has projected them. */
+  append(events: readonly RecordedEvent[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const stripPositions = (e: RecordedEvent): DomainEvent => {
+  const { position: _p, streamVersion: _v, ...event } = e;
+  // A rest of a discriminated union loses its discriminant in TS: the value is the event minus its positions.
+  return event as DomainEvent;
+};
+
+export const DASHBOARDS_DIR = path.join(import.meta.dirname, '..', '..', 'dashboards');
+
+/** Starts the store, the runner (caught up on `events`) and the APIs on port 0; with `dashboards`, the static screens too. */
+export async function startExportServer(events: readonly RecordedEvent[], options: { dashboards?: boolean } = {}): Promise<ExportServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'brain-export-'));
+  const store: EventStore = createSqliteEventStore({ path: path.join(dir, 'store.sqlite'), synchronous: 'NORMAL' });
+  for (const e of events) await store.append(e.streamId, [stripPositions(e)]);
+  const olap = await freshOlap('export');
+  let runner: ProjectionRunner | undefined;
+  let server: http.Server | undefined;
+  try {
+    runner = createProjectionRunner({ olap, source: storeEventSource(store, { maxBatch: 500 }), projections: FACT_PROJECTIONS, batchSize: 500, flushMs: 20 });
+    await runner.start();
+    await runner.waitUntilCaughtUp();
+    const keyring = loadKeyring({ DATA_DIR: dir });
+    const queries = createKpiQueries(olap);
+    const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
+    const live = runner;
+    const app = express();
+    app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole }));
+    app.use(
+      '/api/v1',
+      createApiRouter({
+        storeHead: () => store.head(),
+        projections: async () => (await live.status()).map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state })),
+        kpis: {
+          latest: (id) => queries.latest(id),
+          series: (id, o) => queries.series(id, { ...o, breakdown: o.breakdown as Breakdown | undefined }),
+          drilldown: (id, period, o) => queries.drilldown(id, period, o),
+          scorecard: (unit, period, o) => queries.scorecard(unit, period, o),
+        },
+        requireRole,
+      }),
+    );
+    if (options.dashboards) app.use(express.static(DASHBOARDS_DIR, { index: 'index.html' }));
+    app.use(notFoundHandler());
+    app.use(problemHandler());
+    server = await new Promise<http.Server>((resolve, reject) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      s.once('error', reject);
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const running = server;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      keys: keyring.devKeys!,
+      olap,
+      async append(more) {
+        for (const e of more) await store.append(e.streamId, [stripPositions(e)]);
+        await live.waitUntilCaughtUp();
+      },
+      async stop() {
+        await new Promise<void>((resolve) => {
+          running.close(() => resolve());
+          running.closeAllConnections();
+        });
+        await live.stop();
+        await olap.command(`DROP DATABASE IF EXISTS ${olap.database}`).catch(() => {});
+        await olap.close();
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    server?.close();
+    await runner?.stop().catch(() => {});
+    await olap.close().catch(() => {});
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

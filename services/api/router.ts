@@ -45,25 +45,32 @@ export interface ApiDeps {
   rebuildProjection?(name: string): Promise<void>;
   /** Entries kept by the KPI response cache (default 500; 0 turns it off). */
   cacheEntries?: number;
+  /** How long a cached KPI answer may be served after the checkpoints moved (default 5,000 ms; 0: never). */
+  cacheStaleMs?: number;
 }
 
 /**
  * KPI answers only change when a projection checkpoint moves, so responses are cached under the
- * request URL plus the checkpoints (PERFORMANCE.md: an uncached chDB KPI endpoint serves ~150 req/s).
+ * request URL and served while the checkpoints are unchanged (PERFORMANCE.md: an uncached chDB KPI
+ * endpoint serves ~150 req/s). Under a steady trickle of events the checkpoints move every second;
+ * an answer younger than `staleMs` is then still served, so a screen stays fast and at most that
+ * much behind. A request with an explicit `asOf` is deterministic and never stale.
  */
-function createResponseCache(limit: number) {
-  const entries = new Map<string, unknown>();
+function createResponseCache(limit: number, staleMs: number, now: () => number = Date.now) {
+  const entries = new Map<string, { version: string; at: number; value: Promise<unknown> }>();
   return {
-    async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    get<T>(key: string, version: string, compute: () => Promise<T>): Promise<T> {
       if (limit <= 0) return compute();
-      if (entries.has(key)) {
-        const value = entries.get(key) as T;
+      const hit = entries.get(key);
+      if (hit && (hit.version === version || now() - hit.at < staleMs)) {
         entries.delete(key);
-        entries.set(key, value);
-        return value;
+        entries.set(key, hit);
+        return hit.value as Promise<T>;
       }
-      const value = await compute();
-      entries.set(key, value);
+      // The promise is cached, so concurrent identical requests share one computation.
+      const value = compute();
+      entries.set(key, { version, at: now(), value });
+      value.catch(() => entries.delete(key));
       if (entries.size > limit) entries.delete(entries.keys().next().value as string);
       return value;
     },
@@ -112,9 +119,9 @@ export function createApiRouter(deps: ApiDeps): Router {
   const viewer = deps.requireRole('viewer', 'analyst', 'admin');
   const anyRole = deps.requireRole('viewer', 'analyst', 'admin', 'ingest');
   const admin = deps.requireRole('admin');
-  const cache = createResponseCache(deps.cacheEntries ?? 500);
+  const cache = createResponseCache(deps.cacheEntries ?? 500, deps.cacheStaleMs ?? 5_000);
   const version = async () => (await deps.projections()).map((p) => `${p.name}:${p.version}:${p.checkpoint}`).join('|');
-  const cached = async <T>(req: Request, compute: () => Promise<T>) => cache.get(`${req.originalUrl}#${await version()}`, compute);
+  const cached = async <T>(req: Request, compute: () => Promise<T>) => cache.get(req.originalUrl, await version(), compute);
 
   router.get('/status', anyRole, async (_req, res) => {
     const [head, projections] = await Promise.all([deps.storeHead(), deps.projections()]);

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAND_EVENTS } from '../fixtures/kpi/handFixture.ts';
-import { startExportServer, type ExportServer } from './exportServer.ts';
+import { startKpiServer as startExportServer, type KpiServer as ExportServer } from '../support/kpiServer.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 

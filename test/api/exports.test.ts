@@ -10,7 +10,7 @@ import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { EVENT_IDS as ID, FIRMS, HAND_EVENTS } from '../fixtures/kpi/handFixture.ts';
-import { startExportServer, type ExportServer } from './exportServer.ts';
+import { startKpiServer as startExportServer, type KpiServer as ExportServer } from '../support/kpiServer.ts';
 
 /** Milestones whose titles a spreadsheet would run as formulas (and one that needs CSV quoting). */
 const extra = createEventFactory('00000000-0000-4000-8e00-');

@@ -1,30 +1,12 @@
 /**
- * A real server for the dashboard's browser test: the dashboards folder as static files and the
- * real read API (services/api/router.ts) over the real KPI query layer, on chDB tables filled by
- * the real projection runner from a real SQLite event store. Nothing is faked; only the wiring
- * is local (services/platform.ts registers no projections yet, see the report).
+ * The dashboard's browser-test data (a few hand-made events dated in the current year) and its
+ * server: test/support/kpiServer.ts with the static dashboards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import express from 'express';
-import type { Breakdown } from '../../contracts/kpis.ts';
-import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
-import type { OlapClient } from '../../contracts/ports.ts';
+import type { RecordedEvent } from '../../contracts/events/index.ts';
 import { usccCheckCharacter } from '../../contracts/identifiers.ts';
-import { FACT_PROJECTIONS } from '../../projections/facts/index.ts';
-import { createKpiQueries } from '../../projections/kpi/index.ts';
-import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
-import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
-import { createApiRouter, type KpiReader } from '../../services/api/router.ts';
-import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
-import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
-import { notFoundHandler, problemHandler } from '../../services/http/problem.ts';
 import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
-import { freshOlap } from '../support/olap.ts';
+import { startKpiServer, type KpiServer } from '../support/kpiServer.ts';
 
-export const DASHBOARDS_DIR = path.join(import.meta.dirname, '..', '..', 'dashboards');
 
 const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 
@@ -87,81 +69,9 @@ export function dashboardEvents(year = shanghaiYear()): RecordedEvent[] {
   ];
 }
 
-export interface DashboardServer {
-  url: string;
-  keys: DevKeys;
-  olap: OlapClient;
-  stop(): Promise<void>;
-}
+export type DashboardServer = KpiServer;
 
 /** Starts the store, the runner (caught up on `events`), the API and the static dashboards on port 0. */
-export async function startDashboardServer(events: readonly RecordedEvent[]): Promise<DashboardServer> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'brain-dash-'));
-  const store = createSqliteEventStore({ path: path.join(dir, 'store.sqlite'), synchronous: 'NORMAL' });
-  for (const e of events) {
-    const { position: _p, streamVersion: _v, ...event } = e;
-    // A rest of a discriminated union loses its discriminant in TS: the value is the event minus its positions.
-    await store.append(e.streamId, [event as DomainEvent]);
-  }
-  const olap = await freshOlap('dash');
-  let runner: ProjectionRunner | undefined;
-  let server: http.Server | undefined;
-  try {
-    runner = createProjectionRunner({ olap, source: storeEventSource(store, { maxBatch: 500 }), projections: FACT_PROJECTIONS, batchSize: 500, flushMs: 20 });
-    await runner.start();
-    await runner.waitUntilCaughtUp();
-    const keyring = loadKeyring({ DATA_DIR: dir });
-    const queries = createKpiQueries(olap);
-    const kpis: KpiReader = {
-      latest: (id) => queries.latest(id),
-      // The router's breakdown is a plain string; the query layer validates it against the catalog.
-      series: (id, o) => queries.series(id, { ...o, breakdown: o.breakdown as Breakdown | undefined }),
-      drilldown: (id, period, o) => queries.drilldown(id, period, o),
-      scorecard: (unit, period, o) => queries.scorecard(unit, period, o),
-    };
-    const live = runner;
-    const app = express();
-    app.use(
-      '/api/v1',
-      createApiRouter({
-        storeHead: () => store.head(),
-        projections: async () => (await live.status()).map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state })),
-        kpis,
-        requireRole: (...roles) => keyring.requireRole(...(roles as Role[])),
-      }),
-    );
-    app.use(express.static(DASHBOARDS_DIR, { index: 'index.html' }));
-    app.use(notFoundHandler());
-    app.use(problemHandler());
-    server = await new Promise<http.Server>((resolve, reject) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-      s.once('error', reject);
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    const running = server;
-    return {
-      url: `http://127.0.0.1:${port}`,
-      keys: keyring.devKeys!,
-      olap,
-      async stop() {
-        await new Promise<void>((resolve) => {
-          running.close(() => resolve());
-          running.closeAllConnections();
-        });
-        await live.stop();
-        await olap.command(`DROP DATABASE IF EXISTS ${olap.database}`).catch(() => {});
-        await olap.close();
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    server?.close();
-    await runner?.stop().catch(() => {});
-    await olap.close().catch(() => {});
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
+export function startDashboardServer(events: readonly RecordedEvent[]): Promise<DashboardServer> {
+  return startKpiServer(events, { dashboards: true });
 }

@@ -1,14 +1,14 @@
 /**
- * A real server for the export tests: the export router and the JSON read API over the real KPI
- * query layer, on chDB tables that the real projection runner keeps filling from a real SQLite
- * store. The runner stays up, so a test can append a correction and wait for it to be projected.
+ * A real server for the API, export and dashboard tests: the read API, the export router and
+ * (optionally) the static dashboards over the real KPI query layer, on chDB tables that the real
+ * projection runner keeps filling from a real SQLite store. The runner stays up, so a test can
+ * append a correction and wait for it to be projected.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import type { Breakdown } from '../../contracts/kpis.ts';
 import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventStore, OlapClient } from '../../contracts/ports.ts';
 import { FACT_PROJECTIONS } from '../../projections/facts/index.ts';
@@ -20,9 +20,9 @@ import { createApiRouter } from '../../services/api/router.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { notFoundHandler, problemHandler } from '../../services/http/problem.ts';
-import { freshOlap } from '../support/olap.ts';
+import { freshOlap } from './olap.ts';
 
-export interface ExportServer {
+export interface KpiServer {
   url: string;
   keys: DevKeys;
   olap: OlapClient;
@@ -40,11 +40,11 @@ const stripPositions = (e: RecordedEvent): DomainEvent => {
 export const DASHBOARDS_DIR = path.join(import.meta.dirname, '..', '..', 'dashboards');
 
 /** Starts the store, the runner (caught up on `events`) and the APIs on port 0; with `dashboards`, the static screens too. */
-export async function startExportServer(events: readonly RecordedEvent[], options: { dashboards?: boolean } = {}): Promise<ExportServer> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'brain-export-'));
+export async function startKpiServer(events: readonly RecordedEvent[], options: { dashboards?: boolean } = {}): Promise<KpiServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'brain-kpis-'));
   const store: EventStore = createSqliteEventStore({ path: path.join(dir, 'store.sqlite'), synchronous: 'NORMAL' });
   for (const e of events) await store.append(e.streamId, [stripPositions(e)]);
-  const olap = await freshOlap('export');
+  const olap = await freshOlap('kpis');
   let runner: ProjectionRunner | undefined;
   let server: http.Server | undefined;
   try {
@@ -62,12 +62,7 @@ export async function startExportServer(events: readonly RecordedEvent[], option
       createApiRouter({
         storeHead: () => store.head(),
         projections: async () => (await live.status()).map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state })),
-        kpis: {
-          latest: (id) => queries.latest(id),
-          series: (id, o) => queries.series(id, { ...o, breakdown: o.breakdown as Breakdown | undefined }),
-          drilldown: (id, period, o) => queries.drilldown(id, period, o),
-          scorecard: (unit, period, o) => queries.scorecard(unit, period, o),
-        },
+        kpis: queries,
         requireRole,
       }),
     );

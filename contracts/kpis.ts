@@ -174,3 +174,78 @@ export type KpiPoint = z.infer<typeof KpiPoint>;
 
 export const KpiLatest = z.object({ period: z.string(), value: z.number().nullable(), target: z.number().nullable(), attainment: z.number().nullable() });
 export type KpiLatest = z.infer<typeof KpiLatest>;
+
+/** One entity behind a KPI value (GET /api/v1/kpis/:id/drilldown). */
+export const DrilldownRow = z.object({
+  entity: z.string(),
+  name: z.string(),
+  eventIds: z.array(z.string()),
+  /** The row's contribution to the numerator (or value) and to the denominator. */
+  x: z.number(),
+  y: z.number(),
+  breakdown: z.string().optional(),
+  /** KPI-specific columns (movement, kind, amounts…). */
+  detail: z.record(z.string(), z.unknown()),
+});
+export type DrilldownRow = z.infer<typeof DrilldownRow>;
+
+export const Drilldown = z.object({
+  kpiId: z.string(),
+  period: z.string(),
+  start: z.string(),
+  end: z.string(),
+  breakdown: Breakdown.optional(),
+  breakdownValue: z.string().optional(),
+  rows: z.array(DrilldownRow),
+});
+export type Drilldown = z.infer<typeof Drilldown>;
+
+/** One KPI of a department scorecard (部门考核). */
+export const ScorecardEntry = z.object({
+  id: z.string(),
+  name: KpiDefinition.shape.name,
+  unit: z.string(),
+  valueUnit: z.string(),
+  kind: KpiKind,
+  task: KpiDefinition.shape.task,
+  value: z.number().nullable(),
+  numerator: z.number().nullable(),
+  denominator: z.number().nullable(),
+  components: z.record(z.string(), z.number().nullable()).optional(),
+  target: z.number().nullable(),
+  /** value ÷ target, uncapped. */
+  attainment: z.number().nullable(),
+  previous: z.object({ period: z.string(), value: z.number().nullable() }),
+  changeOnPrevious: z.number().nullable(),
+  changeOnPreviousPct: z.number().nullable(),
+  lastYear: z.object({ period: z.string(), value: z.number().nullable() }),
+  changeOnLastYear: z.number().nullable(),
+  changeOnLastYearPct: z.number().nullable(),
+});
+export type ScorecardEntry = z.infer<typeof ScorecardEntry>;
+
+export const MilestoneStatus = z.object({
+  task: z.number().int(),
+  milestoneId: z.string(),
+  title: z.string(),
+  unit: z.string(),
+  dueOn: z.string(),
+  status: z.string(),
+  completedOn: z.string().nullable(),
+  done: z.boolean(),
+  overdue: z.boolean(),
+  eventId: z.string(),
+});
+export type MilestoneStatus = z.infer<typeof MilestoneStatus>;
+
+/** A lead unit's assessment for one period (GET /api/v1/scorecards/:leadUnit). */
+export const Scorecard = z.object({
+  leadUnit: LeadUnit,
+  period: z.string(),
+  start: z.string(),
+  end: z.string(),
+  tasks: z.array(z.number().int()),
+  kpis: z.array(ScorecardEntry),
+  milestones: z.array(MilestoneStatus),
+});
+export type Scorecard = z.infer<typeof Scorecard>;

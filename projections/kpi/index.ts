@@ -1,3 +1,4 @@
-export { createKpiQueries, asOfParam, type KpiQueries, type Drilldown, type DrilldownRow, type Scorecard, type ScorecardEntry, type MilestoneStatus } from './queries.ts';
+export { createKpiQueries, asOfParam, type KpiQueries } from './queries.ts';
+export type { Drilldown, DrilldownRow, Scorecard, ScorecardEntry, MilestoneStatus } from '../../contracts/kpis.ts';
 export { periodOfLabel, periodsBetween, previousPeriod, samePeriodLastYear, type Period } from './periods.ts';
 export { KPI_IMPLS } from './definitions.ts';

@@ -9,11 +9,14 @@ import {
   TASK_LEAD_UNITS,
   kpiById,
   type Breakdown,
+  type Drilldown,
+  type DrilldownRow,
   type Grain,
   type KpiDefinition,
   type KpiLatest,
   type KpiPoint,
-  type LeadUnit,
+  type Scorecard,
+  type ScorecardEntry,
 } from '../../contracts/kpis.ts';
 import type { OlapClient, OlapParams } from '../../contracts/ports.ts';
 import { KPI_IMPLS, MILESTONES, type KpiImpl } from './definitions.ts';
@@ -26,73 +29,6 @@ const NOW = '2299-12-31 23:59:59.999';
 export interface AsOfOption {
   /** "As known at": an ISO instant, or a date meaning the end of that day (Asia/Shanghai). */
   asOf?: string | Date;
-}
-
-export interface DrilldownRow {
-  entity: string;
-  name: string;
-  eventIds: string[];
-  /** The row's contribution to the numerator (or value) and to the denominator. */
-  x: number;
-  y: number;
-  breakdown?: string;
-  /** KPI-specific columns (movement, kind, amounts…). */
-  detail: Record<string, unknown>;
-}
-
-export interface Drilldown {
-  kpiId: string;
-  period: string;
-  start: string;
-  end: string;
-  breakdown?: Breakdown;
-  breakdownValue?: string;
-  rows: DrilldownRow[];
-}
-
-export interface ScorecardEntry {
-  id: string;
-  name: KpiDefinition['name'];
-  unit: string;
-  valueUnit: string;
-  kind: KpiDefinition['kind'];
-  task: KpiDefinition['task'];
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  components?: Record<string, number | null>;
-  target: number | null;
-  /** value ÷ target, uncapped. */
-  attainment: number | null;
-  previous: { period: string; value: number | null };
-  changeOnPrevious: number | null;
-  changeOnPreviousPct: number | null;
-  lastYear: { period: string; value: number | null };
-  changeOnLastYear: number | null;
-  changeOnLastYearPct: number | null;
-}
-
-export interface MilestoneStatus {
-  task: number;
-  milestoneId: string;
-  title: string;
-  unit: string;
-  dueOn: string;
-  status: string;
-  completedOn: string | null;
-  done: boolean;
-  overdue: boolean;
-  eventId: string;
-}
-
-export interface Scorecard {
-  leadUnit: LeadUnit;
-  period: string;
-  start: string;
-  end: string;
-  tasks: number[];
-  kpis: ScorecardEntry[];
-  milestones: MilestoneStatus[];
 }
 
 export interface KpiQueries {

@@ -1,28 +1,20 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../../contracts/errors.ts';
-import { Grain, LeadUnit, kpiById, type KpiDefinition, type KpiPoint } from '../../contracts/kpis.ts';
+import { Grain, LeadUnit, kpiById, type KpiDefinition } from '../../contracts/kpis.ts';
+import type { KpiReader } from './kpiReader.ts';
 import { CONTENT_TYPES, EXPORT_FORMATS, EXTENSIONS, contentDisposition, encode, type ExportFormat } from './export/encode.ts';
 import {
   GRAIN_ZH,
   drilldownDocument,
   scorecardDocument,
   seriesDocument,
-  type DrilldownView,
   type ExportDocument,
   type MetadataEntry,
-  type ScorecardView,
 } from './export/table.ts';
 
-/** What the exports read from the KPI query layer (projections/kpi's `createKpiQueries` satisfies it). */
-export interface ExportKpiReader {
-  series(kpiId: string, options: { from: string; to: string; grain: Grain; asOf?: string; breakdown?: string }): Promise<KpiPoint[]>;
-  drilldown(kpiId: string, period: string, options: { asOf?: string; breakdown?: string; breakdownValue?: string }): Promise<DrilldownView>;
-  scorecard(leadUnit: string, period: string, options: { asOf?: string }): Promise<ScorecardView>;
-}
-
 export interface ExportDeps {
-  kpis: ExportKpiReader;
+  kpis: KpiReader;
   requireRole(...roles: string[]): RequestHandler;
 }
 

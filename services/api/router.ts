@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../contracts/errors.ts';
 import { KPI_CATALOG } from '../../contracts/kpis.ts';
 import type { StoreHead } from '../../contracts/ports.ts';
+import type { KpiReader } from './kpiReader.ts';
+
 
 export interface ProjectionStatusView {
   name: string;
@@ -11,29 +13,6 @@ export interface ProjectionStatusView {
   lagEvents: number;
   lagSeconds: number;
   state: string;
-}
-
-export interface LatestValue {
-  period: string;
-  value: number | null;
-  target: number | null;
-  attainment: number | null;
-}
-
-/** What the API needs from the KPI query layer (projections/kpi). */
-export interface KpiReader {
-  latest(kpiId: string): Promise<LatestValue | null>;
-  series(kpiId: string, options: SeriesOptions): Promise<unknown>;
-  drilldown(kpiId: string, period: string, options: { asOf?: string; breakdownValue?: string }): Promise<unknown>;
-  scorecard(leadUnit: string, period: string, options: { asOf?: string }): Promise<unknown>;
-}
-
-export interface SeriesOptions {
-  from: string;
-  to: string;
-  grain: 'month' | 'quarter' | 'half' | 'year' | 'ytd';
-  asOf?: string;
-  breakdown?: string;
 }
 
 export interface ApiDeps {

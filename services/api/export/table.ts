@@ -1,4 +1,4 @@
-import { KPI_CATALOG, type Grain, type KpiDefinition, type KpiPoint } from '../../../contracts/kpis.ts';
+import { KPI_CATALOG, type Drilldown, type Grain, type KpiDefinition, type KpiPoint, type Scorecard } from '../../../contracts/kpis.ts';
 
 /**
  * The format-neutral shape of every export: tables of typed columns, each column with a Chinese
@@ -51,52 +51,7 @@ export interface ExportDocument {
   metadata: MetadataEntry[];
 }
 
-/** What a scorecard export reads (structurally what projections/kpi's `scorecard` returns). */
-export interface ScorecardView {
-  leadUnit: string;
-  period: string;
-  start: string;
-  end: string;
-  tasks: number[];
-  kpis: Array<{
-    id: string;
-    value: number | null;
-    numerator: number | null;
-    denominator: number | null;
-    components?: Record<string, number | null>;
-    target: number | null;
-    attainment: number | null;
-    previous: { period: string; value: number | null };
-    changeOnPrevious: number | null;
-    changeOnPreviousPct: number | null;
-    lastYear: { period: string; value: number | null };
-    changeOnLastYear: number | null;
-    changeOnLastYearPct: number | null;
-  }>;
-  milestones: Array<{
-    task: number;
-    milestoneId: string;
-    title: string;
-    unit: string;
-    dueOn: string;
-    status: string;
-    completedOn: string | null;
-    done: boolean;
-    overdue: boolean;
-    eventId: string;
-  }>;
-}
 
-/** What a drill-down export reads (structurally projections/kpi's `Drilldown`). */
-export interface DrilldownView {
-  kpiId: string;
-  period: string;
-  start: string;
-  end: string;
-  breakdown?: string;
-  breakdownValue?: string;
-  rows: Array<{ entity: string; name: string; eventIds: string[]; x: number; y: number; breakdown?: string; detail: Record<string, unknown> }>;
-}
 
 const AMOUNT_UNITS = new Set(['万元', '亿元', '元']);
 
@@ -159,7 +114,7 @@ export const MILESTONE_COLUMNS: readonly Column[] = [
 const DIMENSION_ZH: Record<KpiDefinition['dimension'], string> = { P: '创新平台建设', T: '产业技术攻关', E: '科技企业培育', H: '创新人才集聚', V: '创新环境营造', G: '统筹推进' };
 
 /** A lead unit's assessment package: its KPI table, then its tasks' milestones. */
-export function scorecardDocument(sc: ScorecardView, base: Omit<ExportDocument, 'tables' | 'fileName'>): ExportDocument {
+export function scorecardDocument(sc: Scorecard, base: Omit<ExportDocument, 'tables' | 'fileName'>): ExportDocument {
   const kpiRows: Cell[][] = sc.kpis.map((e) => {
     const kpi = kpiOf(e.id);
     return [
@@ -258,7 +213,7 @@ function detailColumn(key: string, values: unknown[]): { column: Column; cell: (
 }
 
 /** The entities behind one period's value, with their events and KPI-specific columns. */
-export function drilldownDocument(kpi: KpiDefinition, d: DrilldownView, base: Omit<ExportDocument, 'tables' | 'fileName'>): ExportDocument {
+export function drilldownDocument(kpi: KpiDefinition, d: Drilldown, base: Omit<ExportDocument, 'tables' | 'fileName'>): ExportDocument {
   const withBreakdown = d.breakdown !== undefined;
   const ratio = isRatio(kpi.kind);
   const detailKeys = [...new Set(d.rows.flatMap((r) => Object.keys(r.detail)))].sort();

@@ -268,8 +268,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const seeded: Promise<void> =
     ingest && store
       ? (async () => {
-          if (wantSeed && (await store.head()).position === 0) {
-            await runSeed({ ingest, log, onProgress: options.onSeedProgress });
+          // Seed an empty store, or finish a seeding that a crash interrupted (re-sending is safe:
+          // what already landed comes back as duplicates). A store with real data is never seeded.
+          const marker = path.join(config.DATA_DIR, 'seed-state.json');
+          const interrupted = existsSync(marker) && readFileSync(marker, 'utf8').includes('"running"');
+          if (wantSeed && (interrupted || (await store.head()).position === 0)) {
+            if (interrupted) log.warn('the last seeding was interrupted: resuming it');
+            writeFileSync(marker, JSON.stringify({ state: 'running', since: new Date().toISOString() }));
+            const summary = await runSeed({ ingest, log, onProgress: options.onSeedProgress });
+            writeFileSync(marker, JSON.stringify({ state: 'complete', at: new Date().toISOString(), ...summary }));
           }
           if (wantTrickle) {
             trickle = startTrickle({ ingest: (records) => ingest.ingest(records, { actor: 'system:trickle' }) });

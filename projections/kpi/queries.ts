@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../contracts/errors.ts';
 import {
   Breakdown as BreakdownSchema,
@@ -328,7 +328,7 @@ export function asOfParam(asOf: string | Date | undefined): string {
 }
 
 function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, field?: string): z.output<S> {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { error: z.locales.zhCN().localeError });
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => ({ field: field ?? (i.path.map(String).join('.') || 'query'), reason: i.message }));
   throw new ValidationError(`查询参数错误: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, issues);

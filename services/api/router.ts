@@ -73,11 +73,14 @@ const ScorecardQuery = z.object({
   asOf: z.iso.datetime({ offset: true }).optional(),
 });
 
+/** Chinese messages for the users of the screens and exports. */
+const zhErrors = z.locales.zhCN().localeError;
+
 function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
-  const r = schema.safeParse(req.query);
+  const r = schema.safeParse(req.query, { error: zhErrors });
   if (!r.success)
     throw new ValidationError(
-      'invalid query parameters',
+      '查询参数无效',
       r.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', reason: i.message })),
     );
   return r.data;

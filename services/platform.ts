@@ -261,6 +261,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   );
   ready = true;
   log.info({ url, services: [...services] }, `serving on ${url} (dashboards /, API /api/v1, ingest /api/v1/ingest)`);
+  // Development keys only (they sit in a file next to the data anyway): a link that opens the screens.
+  if (services.has('api') && keyring.devKeys) log.info(`leadership screen (development viewer key): ${url}/#key=${keyring.devKeys.viewer}`);
 
   let trickle: Trickle | undefined;
   const wantSeed = options.seed ?? config.SEED;

@@ -251,8 +251,16 @@ function breakdownExpr(kpi: KpiDefinition, impl: KpiImpl, breakdown: Breakdown |
   return `toString(${expr})`;
 }
 
+/**
+ * A period still under way is evaluated up to the day it is known at (today, or the as-of day):
+ * a stock counts what is valid now, not what would still be valid at the period's future end
+ * (certificates expiring next month have not expired yet), and a flow or a due-date ratio counts
+ * what has happened or fallen due so far.
+ */
 function periodParams(periods: Period[], asOf: string): OlapParams {
-  return { labels: periods.map((p) => p.label), starts: periods.map((p) => p.start), ends: periods.map((p) => p.end), asOf };
+  const knownOn = asOf === NOW ? shanghaiToday() : new Date(Date.parse(`${asOf.replace(' ', 'T')}Z`) + 8 * 3600_000).toISOString().slice(0, 10);
+  const ends = periods.map((p) => (p.start <= knownOn && knownOn < p.end ? knownOn : p.end));
+  return { labels: periods.map((p) => p.label), starts: periods.map((p) => p.start), ends, asOf };
 }
 
 const STANDARD = new Set(['period', 'b', 'entity', 'name', 'event_ids', 'x', 'y', 'registered_name']);

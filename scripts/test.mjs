@@ -17,6 +17,13 @@ try {
 } catch (err) {
   console.error(`could not install Chromium for the browser tests: ${err.message}`);
 }
+// test/olap/thirdParty.test.ts drives Python's clickhouse-connect (PyPI) and the ClickHouse JDBC driver (Maven Central).
+try {
+  const { ensureTestClients } = await import('./ensureTestClients.mjs');
+  await ensureTestClients();
+} catch (err) {
+  console.error(`could not install the third-party ClickHouse clients (test/olap/thirdParty.test.ts will fail on CI, skip elsewhere):\n${err.message}`);
+}
 
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: process.env });

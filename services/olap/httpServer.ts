@@ -96,7 +96,7 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
   const admin = new EnginePool(options.chdbPath, undefined, perPool);
   const readonly = new EnginePool(
     options.chdbPath,
-    ['--readonly=1', `--max_execution_time=${options.readonlyMaxExecutionSeconds ?? 300}`],
+    ['--readonly=1', '--async_insert=0', `--max_execution_time=${options.readonlyMaxExecutionSeconds ?? 300}`],
     perPool,
   );
   const users = new Map(

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../contracts/errors.ts';
@@ -132,47 +131,4 @@ describe('when an analyst uses @clickhouse/client', () => {
   });
 });
 
-const PYTHON_CHECK = `
-import json, sys
-import clickhouse_connect
-url, admin_key, analyst_key, db = sys.argv[1:5]
-host, port = url.replace('http://', '').split(':')
-admin = clickhouse_connect.get_client(host=host, port=int(port), username='admin', password=admin_key)
-admin.command(f'CREATE DATABASE {db}')
-admin.command(f'CREATE TABLE {db}.firms (uscc String, street String, hte UInt8) ENGINE = MergeTree ORDER BY uscc')
-admin.insert(f'{db}.firms', [['91420100MA4K0001X1', '武湖街', 1], ['91420100MA4K0002X1', '武湖街', 0]], column_names=['uscc', 'street', 'hte'])
-analyst = clickhouse_connect.get_client(host=host, port=int(port), username='analyst', password=analyst_key, database=db)
-res = analyst.query('SELECT street AS \`街道\`, sum(hte) AS \`高企数量\` FROM firms GROUP BY street')
-refused = None
-try:
-    analyst.command(f'DROP TABLE {db}.firms')
-except Exception as e:
-    refused = str(e)
-print(json.dumps({'columns': list(res.column_names), 'rows': [list(r) for r in res.result_rows], 'refused': refused}, ensure_ascii=False))
-`;
-
-function python(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('python3', args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-describe('when a Python analyst uses clickhouse-connect', () => {
-  it('connects, inserts as admin (Native over HTTP), reads Chinese-labelled columns as analyst and is refused DROP', async (ctx) => {
-    const probe = await python(['-c', 'import clickhouse_connect']);
-    if (probe.code !== 0) {
-      console.log(`skipped: python3 with clickhouse-connect is not available here (${probe.stderr.trim().split('\n').pop() ?? 'no python3'}); pip install clickhouse-connect to run it`);
-      ctx.skip();
-      return;
-    }
-    const db = uniqueDatabase('py');
-    const r = await python(['-c', PYTHON_CHECK, h.url, h.adminKey, h.analystKey, db]);
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { columns: string[]; rows: unknown[][]; refused: string | null };
-    expect(out.columns).toEqual(['街道', '高企数量']);
-    expect(out.rows).toEqual([['武湖街', 1]]);
-    expect(out.refused).toMatch(/164|READONLY/);
-  });
-});
+// Python's clickhouse-connect and the JDBC driver (DBeaver): see thirdParty.test.ts.

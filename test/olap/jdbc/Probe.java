@@ -1,3 +1,9 @@
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -12,9 +18,11 @@ import java.util.Properties;
 /**
  * Drives the official ClickHouse JDBC driver the way DBeaver does, for test/olap/thirdParty.test.ts.
  *
- *   java -cp '<driver jars>:<classes>' Probe <jdbc url> <user> <password> <step>...
+ *   java -cp '<driver jars>:<classes>' Probe <jdbc url> <user> <password> [<step>...]
  *
  * Each step is a SQL statement, or --meta (what DBeaver asks DatabaseMetaData when it connects).
+ * Without steps on the command line they are read from stdin, one per line, as UTF-8: the JVM
+ * decodes its arguments in the locale's charset, which mangles Chinese under LANG=C.
  * Every step prints a block the test parses:
  *
  *   ### <n> ok                       then the result as TSV: a header line, then one line per row
@@ -25,12 +33,17 @@ import java.util.Properties;
  */
 public final class Probe {
   public static void main(String[] args) throws Exception {
-    if (args.length < 4) {
-      System.err.println("usage: Probe <jdbc url> <user> <password> <sql | --meta>...");
+    if (args.length < 3) {
+      System.err.println("usage: Probe <jdbc url> <user> <password> [<sql | --meta>...]  (steps from stdin, one per line, when none are given)");
       System.exit(64);
     }
+    List<String> steps = new ArrayList<>(List.of(args).subList(3, args.length));
+    if (steps.isEmpty()) {
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line; (line = in.readLine()) != null; ) if (!line.isBlank()) steps.add(line);
+    }
     // The test reads stdout as UTF-8 whatever the JVM's default charset is.
-    java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, "UTF-8");
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     Properties props = new Properties();
     props.setProperty("user", args[1]);
     props.setProperty("password", args[2]);
@@ -44,10 +57,11 @@ public final class Probe {
     }
     boolean failed = false;
     try (conn) {
-      for (int i = 3; i < args.length; i++) {
-        int n = i - 2;
+      for (int i = 0; i < steps.size(); i++) {
+        int n = i + 1;
+        String step = steps.get(i);
         try {
-          List<String> lines = "--meta".equals(args[i]) ? meta(conn) : query(conn, args[i]);
+          List<String> lines = "--meta".equals(step) ? meta(conn) : query(conn, step);
           out.println("### " + n + " ok");
           for (String line : lines) out.println(line);
         } catch (SQLException e) {
@@ -84,13 +98,14 @@ public final class Probe {
     try (ResultSet rs = md.getSchemas()) {
       while (rs.next()) lines.add("schemas\t" + escape(rs.getString("TABLE_SCHEM")));
     }
-    // The driver presents ClickHouse databases as schemas or as catalogs depending on its version:
-    // ask for the current database both ways and print what comes back.
-    String db = conn.getSchema() != null ? conn.getSchema() : conn.getCatalog();
-    try (ResultSet rs = md.getTables(null, db, "%", null)) {
+    // The driver's v2 implementation presents ClickHouse databases as schemas, the legacy v1 one
+    // as catalogs: pass back what the connection says it is in, as DBeaver does.
+    String catalog = conn.getCatalog();
+    String schema = conn.getSchema();
+    try (ResultSet rs = md.getTables(catalog, schema, "%", null)) {
       while (rs.next()) lines.add("tables\t" + escape(rs.getString("TABLE_NAME")) + " " + escape(rs.getString("TABLE_TYPE")));
     }
-    try (ResultSet rs = md.getColumns(null, db, "%", "%")) {
+    try (ResultSet rs = md.getColumns(catalog, schema, "%", "%")) {
       while (rs.next()) lines.add("columns\t" + escape(rs.getString("TABLE_NAME") + "." + rs.getString("COLUMN_NAME") + " " + rs.getString("TYPE_NAME")));
     }
     return lines;

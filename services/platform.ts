@@ -95,6 +95,25 @@ async function openOlap(config: Config): Promise<OlapClient> {
   return createOlapClient({ kind: 'chdb', path: chdbPath(config), database: config.CLICKHOUSE_DATABASE });
 }
 
+/**
+ * One access-log line per request: writes and failures at info (an operator follows who sent
+ * what), successful reads at debug (the screens poll every few seconds). Never logs keys or bodies.
+ */
+function accessLog(log: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const principal = res.locals.principal as { keyId?: string } | undefined;
+      const line = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, key: principal?.keyId };
+      const quiet = req.method === 'GET' && res.statusCode < 400;
+      if (quiet) log.debug(line, `${req.method} ${req.path} ${res.statusCode}`);
+      else log.info(line, `${req.method} ${req.path} ${res.statusCode} ${line.ms} ms`);
+    });
+    next();
+  };
+}
+
 function httpMetrics(metrics: Metrics): express.RequestHandler {
   return (req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
@@ -205,6 +224,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(httpMetrics(metrics));
+  app.use(accessLog(log.child({ name: 'http' })));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', services: [...services] });
   });

@@ -57,7 +57,7 @@ const SUITES: Record<string, SuiteDef> = {
 const HELP = `Usage: npm run bench -- [options]
 
 Runs the benchmark suites, each in its own process, and prints a table of figures compared with
-/work/shared/PERFORMANCE.md and with a reference workload run in the same process.
+shared/PERFORMANCE.md (its figures are copied in bench/support/figures.ts) and with a reference workload run in the same process.
 
 Options:
   --only a,b     suites to run (default: all): ${Object.keys(SUITES).join(', ')}

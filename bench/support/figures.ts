@@ -1,5 +1,5 @@
 /**
- * The shape every bench suite returns, and the reference figures of /work/shared/PERFORMANCE.md
+ * The shape every bench suite returns, and the reference figures of shared/PERFORMANCE.md (its figures are copied in bench/support/figures.ts)
  * (measured on a 2-vCPU machine of the project's kind, ±25 %) that the table compares with.
  */
 

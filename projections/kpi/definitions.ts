@@ -1,4 +1,6 @@
+import { Level } from '../../contracts/events/common.ts';
 import { NewSpeciesTier, SrdiTier } from '../../contracts/events/enterprises.ts';
+import type { TalentRole } from '../../contracts/events/talent.ts';
 import { KEY_INDUSTRIES } from '../../contracts/identifiers.ts';
 import { TASK_LEAD_UNITS, type Breakdown } from '../../contracts/kpis.ts';
 import { flowsWithLocation, live, lit, litArray, spans, validAtEnd } from './sql.ts';
@@ -28,8 +30,10 @@ const ENTERPRISE_BREAKDOWNS = { street: 'street', industry: 'industry' } as cons
 
 /** Entities (platforms, incubators, tenants, funds…) holding a status at each period end, one row per entity. */
 function entityStock(where: string): string {
-  return `(SELECT v.period AS period, v.entity_id AS entity, any(v.entity_name) AS name, groupArray(v.event_id) AS event_ids,
-    any(v.tier) AS tier, any(v.level) AS level, any(v.attr) AS attr, any(v.amount) AS amount, any(v.amount2) AS amount2
+  // An upgraded platform holds several valid recognitions: its name, type and level are the latest one's.
+  const latest = (col: string) => `argMax(v.${col}, (v.valid_from, v.position))`;
+  return `(SELECT v.period AS period, v.entity_id AS entity, ${latest('entity_name')} AS name, groupArray(v.event_id) AS event_ids,
+    ${latest('tier')} AS tier, ${latest('level')} AS level, ${latest('attr')} AS attr, ${latest('amount')} AS amount, ${latest('amount2')} AS amount2
   FROM ${validAtEnd(where)} AS v GROUP BY v.period, v.entity_id)`;
 }
 
@@ -169,7 +173,27 @@ const TECH_CONTRACTS = `(SELECT c.*, lb.in_area AS buyer_in_area
 const HTE_BASELINE = `(SELECT argMax(t.value, t.position) AS value, argMax(t.event_id, t.position) AS event_id, argMax(t.period, t.position) AS period
   FROM ${live('fact_kpi_targets', `kind = 'baseline' AND kpi_id IN ('hte_doubling_progress', 'hte_count')`)} AS t)`;
 
-/** Every P1 KPI of the catalog. */
+const LEVELS = litArray(Level.options);
+
+/**
+ * Each platform recognition with the highest level rank (1 = 区级 … 4 = 国家级) of the same
+ * platform's earlier recognitions (business date, then store position); 0 for the first.
+ */
+const PLATFORM_RECOGNITIONS = `(SELECT r.event_id AS event_id, r.entity_id AS entity_id, r.entity_name AS entity_name, r.tier AS tier,
+    r.level AS level, r.attr AS host, r.valid_from AS valid_from, indexOf(${LEVELS}, r.level) AS level_rank,
+    max(indexOf(${LEVELS}, r.level)) OVER (PARTITION BY r.entity_id ORDER BY r.valid_from, r.position ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prior_rank
+  FROM ${live('fact_status_intervals', `status = 'rd_platform'`)} AS r)`;
+
+const CULTIVATION_ROLES: Record<string, readonly (typeof TalentRole.options)[number][]> = {
+  deputies: ['科技副总', '科技特派员'],
+  researchAssistants: ['科研助理'],
+  graduatesRetained: ['毕业生留区'],
+};
+const CULTIVATION_KIND = `multiIf(${Object.entries(CULTIVATION_ROLES)
+  .map(([kind, roles]) => `f.attr IN (${roles.map(lit).join(', ')}), ${lit(kind)}`)
+  .join(', ')}, '')`;
+
+/** Every P1 KPI of the catalog, and the P2 ones computed so far. */
 export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
   kcw_meetings_held: meetings('科创委'),
   kcb_meetings_held: meetings('科创办'),
@@ -188,6 +212,17 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
   hubu_colleges_relocated: simpleStock(`status = 'college' AND tier = '湖北大学' AND flag = 1`),
   applied_univ_bases: simpleStock(`status = 'training_base'`, { tier: 'tier' }),
   rd_platforms: simpleStock(`status = 'rd_platform'`, { level: 'level', type: 'tier' }),
+
+  rd_platform_upgrades: {
+    items: (b) => `SELECT p.period AS period, ${b} AS b, u.entity_id AS entity, u.entity_name AS name, [u.event_id] AS event_ids,
+      toFloat64(1) AS x, toFloat64(0) AS y, u.level AS level, u.tier AS type, ${LEVELS}[u.prior_rank] AS from_level,
+      toString(u.valid_from) AS recognized_on, u.host AS host
+    FROM ${PLATFORM_RECOGNITIONS} AS u CROSS JOIN periods AS p
+    WHERE u.prior_rank > 0 AND u.level_rank > u.prior_rank AND u.valid_from BETWEEN p.p_start AND p.p_end`,
+    breakdowns: { level: 'level', type: 'type' },
+    value: 'sum(x)',
+    ratio: false,
+  },
   new_rd_institutions: simpleStock(`status = 'nri'`, { industry: 'tier' }),
 
   nri_industry_coverage: {
@@ -227,6 +262,19 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
     breakdowns: {},
     ...RATIO_PCT,
     components: { budget: 'sum(budget)', awardedAmount: 'sum(awarded_amount)' },
+  },
+
+  chain_leaders_introduced: {
+    items: (b) => `SELECT p.period AS period, ${b} AS b, f.subject_id AS entity, n.name AS name, [f.event_id] AS event_ids,
+      toFloat64(1) AS x, toFloat64(0) AS y, f.category AS type, f.attr AS parent, f.street AS street, n.industry AS industry,
+      toString(f.occurred) AS settled_on
+    FROM ${flowsWithLocation(`flow = 'settlement' AND category IN ('链主', '配套')`)} AS f CROSS JOIN periods AS p
+    LEFT JOIN names AS n ON n.uscc = f.subject_id
+    WHERE f.occurred BETWEEN p.p_start AND p.p_end AND f.in_area = 1`,
+    breakdowns: { ...ENTERPRISE_BREAKDOWNS, type: 'type' },
+    value: 'uniqExact(entity)',
+    components: { chainLeaders: `uniqExactIf(entity, type = '链主')`, suppliers: `uniqExactIf(entity, type = '配套')` },
+    ratio: false,
   },
 
   tech_sme_count: enterpriseStockKpi(`status = 'tech_sme'`),
@@ -383,6 +431,19 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
     breakdowns: { tier: 'programme', level: 'level' },
     value: 'sum(x)',
     components: { talents: `countIf(kind = 'talent')`, teams: `countIf(kind = 'team')` },
+    ratio: false,
+  },
+
+  talent_cultivation: {
+    items: (b) => `SELECT p.period AS period, ${b} AS b, f.ref AS entity, concat(f.attr, if(n.name != '', concat(' · ', n.name), '')) AS name,
+      [f.event_id] AS event_ids, toFloat64(1) AS x, toFloat64(0) AS y, ${CULTIVATION_KIND} AS kind, f.attr AS role,
+      f.category AS programme, f.subject_id AS employer, toString(f.occurred) AS introduced_on
+    FROM ${live('fact_flows', `flow = 'talent' AND attr IN (${Object.values(CULTIVATION_ROLES).flat().map(lit).join(', ')})`)} AS f
+    CROSS JOIN periods AS p LEFT JOIN names AS n ON n.uscc = f.subject_id
+    WHERE f.occurred BETWEEN p.p_start AND p.p_end`,
+    breakdowns: { type: 'role' },
+    value: 'uniqExact(entity)',
+    components: Object.fromEntries(Object.keys(CULTIVATION_ROLES).map((k) => [k, `uniqExactIf(entity, kind = ${lit(k)})`])),
     ratio: false,
   },
 

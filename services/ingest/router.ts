@@ -7,6 +7,7 @@ import { importStream, type FileFormat } from './files/importFile.ts';
 import type { ByteSource } from './files/readers.ts';
 import { TEMPLATES } from './files/templates.ts';
 import type { IngestMeta, IngestService } from './ingestService.ts';
+import { emptyReport, mergeReport } from './report.ts';
 import { eventJsonSchema, eventsJsonSchema, isEventType } from './schemas.ts';
 
 export interface IngestLimits {
@@ -42,20 +43,6 @@ const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application
 /** The shape body-parser gives its 413, so the one problem middleware words every 413 alike. */
 function payloadTooLarge(limit: number, what: string): Error {
   return Object.assign(new Error(`${what} exceeds ${limit} bytes`), { status: 413, statusCode: 413, expose: true, type: 'entity.too.large', limit });
-}
-
-function emptyReport(): IngestReport {
-  return { received: 0, accepted: 0, duplicates: 0, rejected: 0, flagged: 0, position: 0, results: [] };
-}
-
-function merge(total: IngestReport, part: IngestReport): void {
-  total.received += part.received;
-  total.accepted += part.accepted;
-  total.duplicates += part.duplicates;
-  total.rejected += part.rejected;
-  total.flagged += part.flagged;
-  total.position = part.position;
-  for (const r of part.results) total.results.push(r);
 }
 
 /** A single record's rejection as the error its HTTP status stands for (400 / 422 / 409). */
@@ -98,7 +85,7 @@ async function ingestNdjson(req: Request, ingest: IngestService, meta: IngestMet
   let rows: number[] = [];
   const flush = async (): Promise<void> => {
     if (records.length === 0) return;
-    merge(report, await ingest.ingest(records, { ...meta, rows }));
+    mergeReport(report, await ingest.ingest(records, { ...meta, rows }));
     records = [];
     rows = [];
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ValidationError, type FieldIssue } from '../../../contracts/errors.ts';
 import type { IngestReport } from '../../../contracts/ingest.ts';
 import type { IngestService } from '../ingestService.ts';
+import { emptyReport, mergeReport } from '../report.ts';
 import { coerceCell, setPath } from './coerce.ts';
 import { csvRows, xlsxRows, type ByteSource, type SheetRow } from './readers.ts';
 import { normaliseHeader, templateByName, TEMPLATES, type FileTemplate, type TemplateColumn } from './templates.ts';
@@ -61,16 +62,6 @@ function mapHeader(template: FileTemplate, header: SheetRow): (TemplateColumn | 
   return columns;
 }
 
-function mergeInto(total: IngestReport, part: IngestReport): void {
-  total.received += part.received;
-  total.accepted += part.accepted;
-  total.duplicates += part.duplicates;
-  total.rejected += part.rejected;
-  total.flagged += part.flagged;
-  total.position = part.position;
-  for (const r of part.results) total.results.push(r);
-}
-
 /**
  * Imports spreadsheet rows (header first) through a template into the ingest service, chunk by
  * chunk. Issues name the column header as the field, and the spreadsheet row number.
@@ -87,7 +78,7 @@ export async function importRows(ingest: IngestService, rows: AsyncIterable<Shee
   const headerOf = new Map<string, string>(template.columns.filter((c) => c.field).map((c) => [`data.${c.field}`, c.header]));
   const relabel = (issues: FieldIssue[]): FieldIssue[] => issues.map((i) => ({ ...i, field: headerOf.get(i.field) ?? i.field }));
 
-  const report: IngestReport = { received: 0, accepted: 0, duplicates: 0, rejected: 0, flagged: 0, position: 0, results: [] };
+  const report: IngestReport = emptyReport();
   let columns: (TemplateColumn | undefined)[] | undefined;
   let records: unknown[] = [];
   let rowNumbers: number[] = [];
@@ -97,7 +88,7 @@ export async function importRows(ingest: IngestService, rows: AsyncIterable<Shee
     if (records.length === 0) return;
     const part = await ingest.ingest(records, { actor: options.actor, rows: rowNumbers, ...(options.correlationId ? { correlationId: options.correlationId } : {}) });
     for (const r of part.results) if (r.status === 'rejected') r.issues = relabel(r.issues);
-    mergeInto(report, part);
+    mergeReport(report, part);
     done += records.length;
     records = [];
     rowNumbers = [];

@@ -249,3 +249,19 @@ export const Scorecard = z.object({
   milestones: z.array(MilestoneStatus),
 });
 export type Scorecard = z.infer<typeof Scorecard>;
+
+/**
+ * Chinese labels of the KPI-specific columns of drill-down rows (`detail`), for screens and
+ * exports; served with every drill-down (`labels`).
+ */
+export const DRILLDOWN_COLUMN_LABELS: Readonly<Record<string, string>> = {
+  movement: '变动', street: '街道', industry: '产业', level: '级别', tier: '层级', type: '类型', kind: '类别',
+  amount: '金额', status: '状态', task: '任务', title: '节点', unit: '单位', due_on: '计划完成', completed_on: '完成日期',
+  reported_on: '报送日期', fiscal_year: '年度', revenue: '营业收入', rd_expense: '研发费用', has_rd: '有研发机构',
+  above_scale: '规上', valid_start: '有效期起', valid_end: '有效期止', round: '轮次', programme: '计划', reason: '原因',
+  strategy: '策略', seller_in: '卖方在区', promoted: '升级', government: '政府出资', paid: '实缴', cohorts: '口径',
+  event_id: '事件', tech: '技术交易额', value: '数值', uscc: '统一社会信用代码',
+  in_start: '期初计入', in_end: '期末计入', early: '投早投小', in_period: '本期', fund_level: '基金层级',
+  committed: '认缴', awarded_on: '揭榜日期', closed_on: '结束日期', admitted_on: '入孵日期',
+  seller: '卖方', buyer: '买方', buyer_in: '买方在区', amount_wan: '金额 (万元)',
+};

@@ -22,18 +22,6 @@ const EACH_TASK_LEAD = '各任务牵头单位';
 const GRAIN_NAMES = { month: '月', quarter: '季', half: '半年', year: '年', ytd: '年累计' };
 const KIND_NAMES = { stock: '存量', flow: '流量', ratio: '比率', 'stock+flow': '存量+流量', 'flow+ratio': '流量+比率' };
 const STATE_NAMES = { live: '实时', 'catching-up': '追赶中', rebuilding: '重建中', failed: '故障' };
-/** Drill-down detail columns, as the KPI queries name them. */
-const DETAIL_NAMES = {
-  movement: '变动', street: '街道', industry: '产业', level: '级别', tier: '层级', type: '类型', kind: '类别',
-  amount: '金额', status: '状态', task: '任务', title: '节点', unit: '单位', due_on: '计划完成', completed_on: '完成日期',
-  reported_on: '报送日期', fiscal_year: '年度', revenue: '营业收入', rd_expense: '研发费用', has_rd: '有研发机构',
-  above_scale: '规上', valid_start: '有效期起', valid_end: '有效期止', round: '轮次', programme: '计划', reason: '原因',
-  strategy: '策略', seller_in: '卖方在区', promoted: '升级', government: '政府出资', paid: '实缴', cohorts: '口径',
-  event_id: '事件', tech: '技术交易额', value: '数值', uscc: '统一社会信用代码',
-  in_start: '期初计入', in_end: '期末计入', early: '投早投小', in_period: '本期', fund_level: '基金层级',
-  committed: '认缴', awarded_on: '揭榜日期', closed_on: '结束日期', admitted_on: '入孵日期',
-  seller: '卖方', buyer: '买方', buyer_in: '买方在区', amount_wan: '金额 (万元)',
-};
 /** 0/1 columns: shown as 是/否. */
 const FLAG_COLUMNS = new Set(['in_start', 'in_end', 'early', 'in_period', 'has_rd', 'above_scale', 'seller_in', 'buyer_in', 'promoted']);
 const KIND_VALUES = { service: '服务', call: '出资', fund: '基金', listing: '上市', pool: '后备库', investment: '投资', talent: '人才', team: '团队' };
@@ -682,14 +670,15 @@ async function selectPeriod(period) {
       list.replaceChildren(emptyState(`暂无数据: ${periodName(period)}没有明细`));
       return;
     }
-    list.replaceChildren(drillTable(rows, k));
+    list.replaceChildren(drillTable(rows, k, res.labels ?? {}));
   } catch (err) {
     if (seq !== detail.seq || detail.period !== period) return;
     list.replaceChildren(errorState(err, () => selectPeriod(period)));
   }
 }
 
-function detailText(detailObj) {
+/** `labels`: the column names the API sends with every drill-down (contracts' DRILLDOWN_COLUMN_LABELS). */
+function detailText(detailObj, labels = {}) {
   return Object.entries(detailObj ?? {})
     .filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
     .map(([key, v]) => {
@@ -701,12 +690,12 @@ function detailText(detailObj) {
         : typeof v === 'object' ? Object.values(v).filter((x) => x !== null && x !== '').join(' ')
         : typeof v === 'number' ? nf(2).format(v)
         : String(v);
-      return `${DETAIL_NAMES[key] ?? key}: ${value}`;
+      return `${labels[key] ?? key}: ${value}`;
     })
     .join(' · ');
 }
 
-function drillTable(rows, k) {
+function drillTable(rows, k, labels) {
   const ratio = k.kind === 'ratio' || k.kind === 'flow+ratio';
   const counted = rows.filter((r) => r.x !== 0).length;
   const shown = rows.slice(0, DRILL_MAX_ROWS);
@@ -726,7 +715,7 @@ function drillTable(rows, k) {
         h('td', { class: 'mono' }, r.entity),
         h('td', { class: 'num' }, nf(2).format(r.x)),
         ratio ? h('td', { class: 'num' }, nf(2).format(r.y)) : null,
-        h('td', { class: 'muted', title: `来源事件: ${(r.eventIds ?? []).join(', ')}` }, [r.breakdown ? `${r.breakdown} · ` : '', detailText(r.detail) || `${(r.eventIds ?? []).length} 个来源事件`])))),
+        h('td', { class: 'muted', title: `来源事件: ${(r.eventIds ?? []).join(', ')}` }, [r.breakdown ? `${r.breakdown} · ` : '', detailText(r.detail, labels) || `${(r.eventIds ?? []).length} 个来源事件`])))),
   );
   return table;
 }

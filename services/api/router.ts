@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../contracts/errors.ts';
-import { KPI_CATALOG } from '../../contracts/kpis.ts';
+import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG } from '../../contracts/kpis.ts';
 import type { StoreHead } from '../../contracts/ports.ts';
 import type { KpiReader } from './kpiReader.ts';
 
@@ -144,7 +144,12 @@ export function createApiRouter(deps: ApiDeps): Router {
   router.get('/kpis/:id/drilldown', viewer, async (req, res) => {
     const kpi = kpiOr404(String(req.params.id));
     const q = parseQuery(DrilldownQuery, req);
-    res.json({ kpi: kpi.id, period: q.period, entities: await cached(req, () => deps.kpis.drilldown(kpi.id, q.period, { asOf: q.asOf, breakdownValue: q.value })) });
+    res.json({
+      kpi: kpi.id,
+      period: q.period,
+      entities: await cached(req, () => deps.kpis.drilldown(kpi.id, q.period, { asOf: q.asOf, breakdownValue: q.value })),
+      labels: DRILLDOWN_COLUMN_LABELS,
+    });
   });
 
   router.get('/scorecards/:leadUnit', viewer, async (req, res) => {

@@ -1,4 +1,4 @@
-import { KPI_CATALOG, type Drilldown, type Grain, type KpiDefinition, type KpiPoint, type Scorecard } from '../../../contracts/kpis.ts';
+import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, type Drilldown, type Grain, type KpiDefinition, type KpiPoint, type Scorecard } from '../../../contracts/kpis.ts';
 
 /**
  * The format-neutral shape of every export: tables of typed columns, each column with a Chinese
@@ -181,23 +181,11 @@ export function seriesDocument(
 
 export const GRAIN_ZH: Record<Grain, string> = { month: '月度', quarter: '季度', half: '半年度', year: '年度', ytd: '年初至今' };
 
-/** Labels of the drill-down's KPI-specific columns (the dashboard's wording). */
-const DETAIL_ZH: Record<string, string> = {
-  movement: '变动', street: '街道', industry: '产业', level: '级别', tier: '层级', type: '类型', kind: '类别',
-  amount: '金额', status: '状态', task: '任务', title: '节点', unit: '单位', due_on: '计划完成', completed_on: '完成日期',
-  reported_on: '报送日期', fiscal_year: '年度', revenue: '营业收入', rd_expense: '研发费用', has_rd: '有研发机构',
-  above_scale: '规上', valid_start: '有效期起', valid_end: '有效期止', round: '轮次', programme: '计划', reason: '原因',
-  strategy: '策略', seller_in: '卖方在区', promoted: '升级', government: '政府出资', paid: '实缴', cohorts: '口径',
-  event_id: '事件', tech: '技术交易额', value: '数值', uscc: '统一社会信用代码',
-  in_start: '期初计入', in_end: '期末计入', early: '投早投小', in_period: '本期', fund_level: '基金层级',
-  committed: '认缴', awarded_on: '揭榜日期', closed_on: '结束日期', admitted_on: '入孵日期',
-  seller: '卖方', buyer: '买方', buyer_in: '买方在区', amount_wan: '金额 (万元)',
-};
 
 function detailColumn(key: string, values: unknown[]): { column: Column; cell: (v: unknown) => Cell } {
   const present = values.filter((v) => v !== null && v !== undefined);
   const name = snake(key).replace(/[^a-z0-9_]/g, '_');
-  const zh = DETAIL_ZH[key] ?? key;
+  const zh = DRILLDOWN_COLUMN_LABELS[key] ?? key;
   if (present.length > 0 && present.every((v) => typeof v === 'number'))
     return { column: col(`detail_${name}`, zh, 'number', 12, 'amount'), cell: (v) => (typeof v === 'number' ? v : null) };
   if (present.length > 0 && present.every((v) => typeof v === 'boolean'))

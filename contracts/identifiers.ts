@@ -73,23 +73,8 @@ export const PatentApplicationNumber = z
   .transform(normalisePatentNumber)
   .pipe(z.string().regex(PATENT_FORMAT, '专利申请号格式错误: 应为 年份(4位)+类型(1位)+流水号(7位).校验位, 如 202310123456.7'));
 
-export const PATENT_TYPE_BY_DIGIT: Record<string, '发明' | '实用新型' | '外观设计' | 'PCT'> = {
-  '1': '发明',
-  '2': '实用新型',
-  '3': '外观设计',
-  '8': 'PCT',
-  '9': 'PCT',
-};
-
 /** A salted SHA-256 of an ID-card number, hex. Raw ID numbers are never stored. */
 export const PersonRef = z.string().regex(/^[0-9a-f]{64}$/, 'personRef 应为 64 位十六进制哈希');
-
-/** GB/T 2260 division codes of the area's three districts. */
-export const AREA_DISTRICTS = {
-  '420102': '江岸区',
-  '420116': '黄陂区',
-  '420117': '新洲区',
-} as const;
 
 /**
  * Streets (街道) that lie in the Changjiang New Area. "In area" is decided from the street,

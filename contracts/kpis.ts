@@ -16,13 +16,14 @@ export const Grain = z.enum(['month', 'quarter', 'half', 'year', 'ytd']);
 export const Breakdown = z.enum(['leadUnit', 'task', 'street', 'industry', 'level', 'tier', 'type', 'cohort']);
 export const Priority = z.enum(['P1', 'P2']);
 
+/** The assessment dimensions' names, as the dashboard and the exports show them. */
 export const DIMENSION_NAMES: Record<z.infer<typeof Dimension>, { zh: string; en: string }> = {
   P: { zh: '创新平台建设', en: 'innovation platforms' },
   T: { zh: '产业技术攻关', en: 'industrial technology' },
   E: { zh: '科技企业培育', en: 'tech enterprises' },
   H: { zh: '创新人才集聚', en: 'talent' },
   V: { zh: '创新环境营造', en: 'innovation environment' },
-  G: { zh: '治理', en: 'governance' },
+  G: { zh: '统筹推进', en: 'governance' },
 };
 
 export const KpiDefinition = z.object({

@@ -12,7 +12,7 @@ import type { DevKeys } from '../../services/auth/keyring.ts';
 import { loadConfig } from '../../services/config/config.ts';
 import { startPlatform, type Platform } from '../../services/platform.ts';
 import { generateHistory } from '../../services/seed/generateHistory.ts';
-import { shanghaiToday } from '../../services/seed/runSeed.ts';
+import { shanghaiToday } from '../../contracts/dates.ts';
 
 export interface BenchPlatform {
   platform: Platform;

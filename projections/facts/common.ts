@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { Row } from '../projection.ts';
+import { shanghaiDate } from '../../contracts/dates.ts';
 
 /** `valid_to` of an interval with no natural end (the largest ClickHouse `Date`). */
 export const OPEN_END = '2149-06-06';
@@ -29,13 +30,6 @@ SETTINGS non_replicated_deduplication_window = 1000`;
 }
 
 /** The business date of an instant or date, in Asia/Shanghai (UTC+8, no DST). */
-export function shanghaiDate(value: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new RangeError(`not a date: ${value}`);
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
 /** An instant as ClickHouse's DateTime64(3, 'UTC') text. */
 export function utcInstant(value: string): string {
   const ms = Date.parse(value);
@@ -43,16 +37,9 @@ export function utcInstant(value: string): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
 
-export function addYears(date: string, years: number): string {
-  const y = Number(date.slice(0, 4)) + years;
-  const md = date.slice(4);
-  // 29 February of a non-leap year rolls to 28 February, as a certificate's anniversary does.
-  if (md === '-02-29' && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return `${y}-02-28`;
-  return `${y}${md}`;
-}
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** The id a party is counted under: its USCC, or its name when it has none (one rule, so every fact table's ids join). */
+export function partyKey(p: { uscc?: string | undefined; name: string }): string {
+  return p.uscc ?? `name:${p.name}`;
 }
 
 /** The columns every row of one event shares. */

@@ -1,7 +1,7 @@
 import type { DomainEventOf, RecordedEvent } from '../../contracts/events/index.ts';
 import { EARLY_ROUNDS } from '../../contracts/events/funds.ts';
 import type { Projection, Row } from '../projection.ts';
-import { baseRow, factTableDdl } from './common.ts';
+import { baseRow, factTableDdl, partyKey } from './common.ts';
 
 const handles = [
   'TechContractRegistered',
@@ -64,10 +64,6 @@ export const flowFacts: Projection = {
 const DEFAULTS = { subject_name: '', party_id: '', party_name: '', ref: '', category: '', level: '', attr: '', flag: 0, amount: 0, amount2: 0, quantity: 1 };
 const EARLY: readonly string[] = EARLY_ROUNDS;
 
-function partyKey(p: { uscc?: string | undefined; name: string }): string {
-  return p.uscc ?? `name:${p.name}`;
-}
-
 function flowOf(e: Handled): Row | undefined {
   switch (e.type) {
     case 'TechContractRegistered': {
@@ -119,7 +115,7 @@ function flowOf(e: Handled): Row | undefined {
     }
     case 'ChallengeAwarded': {
       const d = e.data;
-      return { flow: 'challenge_awarded', occurred: d.awardedOn, subject_id: d.awardeeUscc ?? `name:${d.awardee}`, subject_name: d.awardee, ref: d.challengeId, amount: d.amount };
+      return { flow: 'challenge_awarded', occurred: d.awardedOn, subject_id: partyKey({ uscc: d.awardeeUscc, name: d.awardee }), subject_name: d.awardee, ref: d.challengeId, amount: d.amount };
     }
     case 'EnterpriseListed':
       return { flow: 'listing', occurred: e.data.listedOn, subject_id: e.data.uscc, category: e.data.exchange, ref: e.data.ticker };

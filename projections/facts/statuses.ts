@@ -1,6 +1,7 @@
 import type { DomainEventOf, RecordedEvent } from '../../contracts/events/index.ts';
 import type { Projection, Row } from '../projection.ts';
-import { addDays, addYears, baseRow, factTableDdl, OPEN_END, shanghaiDate } from './common.ts';
+import { addDays, addYears, shanghaiDate } from '../../contracts/dates.ts';
+import { baseRow, factTableDdl, OPEN_END, partyKey } from './common.ts';
 
 const handles = [
   'HighTechCertified',
@@ -120,10 +121,6 @@ function patentTerm(type: string, appliedOn: string): number {
   if (type === '发明') return 20;
   if (type === '外观设计') return appliedOn >= '2021-06-01' ? 15 : 10;
   return 10;
-}
-
-function ownerKey(p: { uscc?: string | undefined; name: string }): string {
-  return p.uscc ?? `name:${p.name}`;
 }
 
 function facts(e: Handled): { intervals: Interval[]; closures: Closure[] } {
@@ -256,7 +253,7 @@ function facts(e: Handled): { intervals: Interval[]; closures: Closure[] } {
         valid_from: d.grantedOn, valid_to: addDays(addYears(d.appliedOn, patentTerm(d.patentType, d.appliedOn)), -1),
       };
       const owners = d.owners.map((o): Interval => ({
-        status: 'patent_owner', entity_kind: 'owner', entity_id: ownerKey(o), entity_name: o.name, instance_key: `patent_owner:${d.applicationNumber}`,
+        status: 'patent_owner', entity_kind: 'owner', entity_id: partyKey(o), entity_name: o.name, instance_key: `patent_owner:${d.applicationNumber}`,
         attr: d.applicationNumber, valid_from: d.grantedOn,
       }));
       return { intervals: [patent, ...owners], closures: [] };
@@ -269,7 +266,7 @@ function facts(e: Handled): { intervals: Interval[]; closures: Closure[] } {
       return {
         closures: [{ status: 'patent_owner', instance_key: `patent_owner:${d.applicationNumber}`, entity_id: d.applicationNumber, closed_on: d.transferredOn, closed_by: 'transfer' }],
         intervals: d.to.map((o): Interval => ({
-          status: 'patent_owner', entity_kind: 'owner', entity_id: ownerKey(o), entity_name: o.name, instance_key: `patent_owner:${d.applicationNumber}`,
+          status: 'patent_owner', entity_kind: 'owner', entity_id: partyKey(o), entity_name: o.name, instance_key: `patent_owner:${d.applicationNumber}`,
           attr: d.applicationNumber, valid_from: d.transferredOn,
         })),
       };

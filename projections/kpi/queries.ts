@@ -19,6 +19,7 @@ import {
   type ScorecardEntry,
 } from '../../contracts/kpis.ts';
 import type { OlapClient, OlapParams } from '../../contracts/ports.ts';
+import { shanghaiDate, shanghaiToday } from '../../contracts/dates.ts';
 import { KPI_IMPLS, MILESTONES, type KpiImpl } from './definitions.ts';
 import { monthsIn, periodOfLabel, periodsBetween, previousPeriod, samePeriodLastYear, type Period } from './periods.ts';
 import { live, QUERY_SETTINGS, SHARED_CTES } from './sql.ts';
@@ -258,7 +259,7 @@ function breakdownExpr(kpi: KpiDefinition, impl: KpiImpl, breakdown: Breakdown |
  * what has happened or fallen due so far.
  */
 function periodParams(periods: Period[], asOf: string): OlapParams {
-  const knownOn = asOf === NOW ? shanghaiToday() : new Date(Date.parse(`${asOf.replace(' ', 'T')}Z`) + 8 * 3600_000).toISOString().slice(0, 10);
+  const knownOn = asOf === NOW ? shanghaiToday() : shanghaiDate(`${asOf.replace(' ', 'T')}Z`);
   const ends = periods.map((p) => (p.start <= knownOn && knownOn < p.end ? knownOn : p.end));
   return { labels: periods.map((p) => p.label), starts: periods.map((p) => p.start), ends, asOf };
 }
@@ -320,9 +321,6 @@ function round(n: number): number {
   return Number(n.toPrecision(12));
 }
 
-function shanghaiToday(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /** An as-of instant as DateTime64(3, 'UTC') text; a bare date means the end of that day in Asia/Shanghai. */
 export function asOfParam(asOf: string | Date | undefined): string {

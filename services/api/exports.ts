@@ -1,8 +1,11 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { ValidationError, type FieldIssue } from '../../contracts/errors.ts';
+import { ValidationError } from '../../contracts/errors.ts';
+import { PeriodLabel } from '../../contracts/events/governance.ts';
+import { shanghaiToday } from '../../contracts/dates.ts';
 import { Grain, LeadUnit, kpiById, type KpiDefinition } from '../../contracts/kpis.ts';
 import type { KpiReader } from './kpiReader.ts';
+import { parseQuery } from './parseQuery.ts';
 import { CONTENT_TYPES, EXPORT_FORMATS, EXTENSIONS, contentDisposition, encode, type ExportFormat } from './export/encode.ts';
 import {
   GRAIN_ZH,
@@ -21,8 +24,6 @@ export interface ExportDeps {
 /** The header every export carries: the "as known at" instant it was computed for. */
 export const AS_OF_HEADER = 'X-Brain-As-Of';
 
-const PERIOD = /^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/;
-const PERIOD_MESSAGE = '期间应为 2025、2025-H1、2025-Q3 或 2025-07';
 const RANGE = /^\d{4}(-(\d{2}(-\d{2})?|H[12]|Q[1-4]))?$/;
 
 const Format = z.enum(EXPORT_FORMATS, { error: `format 应为 ${EXPORT_FORMATS.join('、')} 之一` }).default('xlsx');
@@ -31,7 +32,7 @@ const AsOf = z
   .optional();
 
 const ScorecardQuery = z.object({
-  period: z.string({ error: '缺少 period (如 2025、2025-H1、2025-Q3)' }).regex(PERIOD, { error: PERIOD_MESSAGE }),
+  period: PeriodLabel,
   asOf: AsOf,
   format: Format,
   part: z.enum(['kpis', 'milestones'], { error: 'part 应为 kpis 或 milestones' }).default('kpis'),
@@ -45,23 +46,12 @@ const SeriesQuery = z.object({
   format: Format,
 });
 const DrilldownQuery = z.object({
-  period: z.string({ error: '缺少 period' }).regex(PERIOD, { error: PERIOD_MESSAGE }),
+  period: PeriodLabel,
   breakdown: z.string().max(32).optional(),
   value: z.string().max(64).optional(),
   asOf: AsOf,
   format: Format,
 });
-
-function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
-  const r = schema.safeParse(req.query);
-  if (r.success) return r.data;
-  const issues: FieldIssue[] = r.error.issues.map((i) => {
-    const field = i.path.map(String).join('.') || '(query)';
-    const value = req.query[field];
-    return value === undefined ? { field, reason: i.message } : { field, reason: i.message, value };
-  });
-  throw new ValidationError(`导出参数错误: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, issues);
-}
 
 /**
  * The as-of instant of an export: the one asked for (a date means the end of that day in
@@ -85,7 +75,7 @@ function kpiOr400(id: string): KpiDefinition {
 }
 
 /** A month label (YYYY-MM) of an instant in Asia/Shanghai. */
-const shanghaiMonth = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+const shanghaiMonth = (at: Date) => shanghaiToday(at).slice(0, 7);
 
 /** The request that reproduces this export: every parameter explicit, asOf included, in a fixed order. */
 function reproducingRequest(req: Request, params: Record<string, string | undefined>): string {
@@ -132,7 +122,7 @@ async function send(res: Response, doc: ExportDocument, format: ExportFormat, as
  */
 export function createExportRouter(deps: ExportDeps): Router {
   const router = express.Router();
-  const viewer = deps.requireRole('viewer', 'analyst', 'admin');
+  const viewer = deps.requireRole('viewer');
 
   router.get('/scorecards/:leadUnit', viewer, async (req, res) => {
     const rawUnit = String(req.params.leadUnit);

@@ -1,10 +1,11 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../contracts/errors.ts';
-import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG } from '../../contracts/kpis.ts';
+import { NotFoundError } from '../../contracts/errors.ts';
+import { PeriodLabel } from '../../contracts/events/governance.ts';
+import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, kpiById } from '../../contracts/kpis.ts';
 import type { StoreHead } from '../../contracts/ports.ts';
 import type { KpiReader } from './kpiReader.ts';
-
+import { parseQuery } from './parseQuery.ts';
 
 export interface ProjectionStatusView {
   name: string;
@@ -35,20 +36,20 @@ export interface ApiDeps {
  * an answer younger than `staleMs` is then still served, so a screen stays fast and at most that
  * much behind. A request with an explicit `asOf` is deterministic and never stale.
  */
-function createResponseCache(limit: number, staleMs: number, now: () => number = Date.now) {
+function createResponseCache(limit: number, staleMs: number) {
   const entries = new Map<string, { version: string; at: number; value: Promise<unknown> }>();
   return {
     get<T>(key: string, version: string, compute: () => Promise<T>): Promise<T> {
       if (limit <= 0) return compute();
       const hit = entries.get(key);
-      if (hit && (hit.version === version || now() - hit.at < staleMs)) {
+      if (hit && (hit.version === version || Date.now() - hit.at < staleMs)) {
         entries.delete(key);
         entries.set(key, hit);
         return hit.value as Promise<T>;
       }
       // The promise is cached, so concurrent identical requests share one computation.
       const value = compute();
-      entries.set(key, { version, at: now(), value });
+      entries.set(key, { version, at: Date.now(), value });
       value.catch(() => entries.delete(key));
       if (entries.size > limit) entries.delete(entries.keys().next().value as string);
       return value;
@@ -64,30 +65,17 @@ const SeriesQuery = z.object({
   breakdown: z.string().max(32).optional(),
 });
 const DrilldownQuery = z.object({
-  period: z.string().min(4).max(10),
+  period: PeriodLabel,
   asOf: z.iso.datetime({ offset: true }).optional(),
   value: z.string().max(64).optional(),
 });
 const ScorecardQuery = z.object({
-  period: z.string().min(4).max(10),
+  period: PeriodLabel,
   asOf: z.iso.datetime({ offset: true }).optional(),
 });
 
-/** Chinese messages for the users of the screens and exports. */
-const zhErrors = z.locales.zhCN().localeError;
-
-function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
-  const r = schema.safeParse(req.query, { error: zhErrors });
-  if (!r.success)
-    throw new ValidationError(
-      '查询参数无效',
-      r.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', reason: i.message })),
-    );
-  return r.data;
-}
-
 function kpiOr404(id: string) {
-  const kpi = KPI_CATALOG.find((k) => k.id === id);
+  const kpi = kpiById(id);
   if (!kpi) throw new NotFoundError(`unknown KPI "${id}"; GET /api/v1/kpis lists the ids`);
   return kpi;
 }
@@ -98,8 +86,9 @@ function kpiOr404(id: string) {
  */
 export function createApiRouter(deps: ApiDeps): Router {
   const router = express.Router();
-  const viewer = deps.requireRole('viewer', 'analyst', 'admin');
-  const anyRole = deps.requireRole('viewer', 'analyst', 'admin', 'ingest');
+  // Roles grant upwards (admin everything, analyst what a viewer may): see services/auth/keyring.ts.
+  const viewer = deps.requireRole('viewer');
+  const anyRole = deps.requireRole('viewer', 'ingest');
   const admin = deps.requireRole('admin');
   const cache = createResponseCache(deps.cacheEntries ?? 500, deps.cacheStaleMs ?? 5_000);
   const version = async () => (await deps.projections()).map((p) => `${p.name}:${p.version}:${p.checkpoint}`).join('|');

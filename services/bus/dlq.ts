@@ -1,13 +1,49 @@
 import { randomUUID } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
-import kafkajs from 'kafkajs';
 import type { Logger } from '../observability/logger.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import { decodeEvent, encodeEvent, headerText } from './codec.ts';
-import { createKafka, translateKafkaError, type KafkaConnection } from './kafkaClient.ts';
-import { DLQ_HEADERS, type DeadLetter } from './kafkaEventSource.ts';
+import { createKafka, createProducer, translateKafkaError, type KafkaConnection } from './kafkaClient.ts';
 
-const { Partitioners } = kafkajs;
+/** Headers a dead letter carries besides the original message's own. */
+export const DLQ_HEADERS = {
+  error: 'dlq-error',
+  topic: 'dlq-topic',
+  partition: 'dlq-partition',
+  offset: 'dlq-offset',
+  group: 'dlq-group',
+  at: 'dlq-at',
+} as const;
+
+/** A message that could not be decoded into a RecordedEvent, as sent to the dead-letter topic. */
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  error: string;
+  groupId: string;
+  at: string;
+}
+
+/**
+ * A dead letter's headers: the original message's own, then why it failed, and where when it
+ * came from a topic (a projection's dead letter came from the store and has no topic place).
+ */
+export function deadLetterHeaders(
+  original: IHeaders | undefined,
+  letter: Pick<DeadLetter, 'error' | 'groupId' | 'at'> & Partial<Pick<DeadLetter, 'topic' | 'partition' | 'offset'>>,
+): IHeaders {
+  return {
+    ...original,
+    [DLQ_HEADERS.error]: letter.error.slice(0, 4000),
+    ...(letter.topic !== undefined ? { [DLQ_HEADERS.topic]: letter.topic } : {}),
+    ...(letter.partition !== undefined ? { [DLQ_HEADERS.partition]: String(letter.partition) } : {}),
+    ...(letter.offset !== undefined ? { [DLQ_HEADERS.offset]: letter.offset } : {}),
+    [DLQ_HEADERS.group]: letter.groupId,
+    [DLQ_HEADERS.at]: letter.at,
+  };
+}
 
 /** One message of the dead-letter topic, with where it sits there (`brain dlq list`). */
 export interface DeadLetterRecord extends DeadLetter {
@@ -130,11 +166,7 @@ export async function replayDeadLetters(options: DlqOptions & { topic: string; o
     else stillFailing.push({ record, error: decoded.error });
   }
   if (replayed.length > 0) {
-    const producer = createKafka({ clientId: 'brain-dlq', ...options }, log).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const producer = createProducer(createKafka({ clientId: 'brain-dlq', ...options }, log));
     try {
       await producer.connect();
       await producer.sendBatch({
@@ -173,30 +205,26 @@ export interface ProjectionDeadLetter {
  * headers, so `brain dlq list|replay` sees them beside the messages that could not be decoded.
  */
 export function createDeadLetterPublisher(options: DlqOptions & { groupId: string }) {
-  const kafka = createKafka({ clientId: 'brain-dlq-publisher', ...options }, options.log);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createProducer(createKafka({ clientId: 'brain-dlq-publisher', ...options }, options.log));
   let connected: Promise<void> | undefined;
   return {
     async publish(letters: readonly ProjectionDeadLetter[]): Promise<void> {
       if (letters.length === 0) return;
-      connected ??= producer.connect();
-      await connected;
       const at = new Date().toISOString();
       try {
+        // A failed connect is not kept: the next publish tries again.
+        connected ??= producer.connect().catch((err: unknown) => {
+          connected = undefined;
+          throw err;
+        });
+        await connected;
         await producer.send({
           topic: options.dlqTopic,
           acks: -1,
           messages: letters.map((l) => {
             const message = encodeEvent(l.event);
-            return {
-              ...message,
-              headers: {
-                ...(message.headers ?? {}),
-                [DLQ_HEADERS.error]: `projection ${l.projection} v${l.version}: ${l.error}`.slice(0, 4000),
-                [DLQ_HEADERS.group]: options.groupId,
-                [DLQ_HEADERS.at]: at,
-              },
-            };
+            const error = `projection ${l.projection} v${l.version}: ${l.error}`;
+            return { ...message, headers: deadLetterHeaders(message.headers, { error, groupId: options.groupId, at }) };
           }),
         });
       } catch (err) {

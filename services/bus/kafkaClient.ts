@@ -1,8 +1,8 @@
-import kafkajs, { type Admin, type Kafka, type RetryOptions } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka, type Producer, type RetryOptions } from 'kafkajs';
 import { BrainError, InfrastructureError, ValidationError } from '../../contracts/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 
-const { Kafka: KafkaClient, logLevel } = kafkajs;
+const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
 
 /** How a Kafka call is retried: delays grow from `initialRetryTime` by `multiplier` up to `maxRetryTime`. */
 export interface RetryPolicy {
@@ -78,6 +78,15 @@ export function createKafka(conn: KafkaConnection, log: Logger): Kafka {
   });
 }
 
+/**
+ * The platform's producer: idempotent with one request in flight, so kafkajs's retries neither
+ * duplicate nor reorder, and the Java client's murmur2 partitioner, so other Kafka clients put a
+ * stream on the same partition.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+}
+
 /** kafkajs errors that mean "the cluster is not reachable / not ready right now". */
 const TRANSIENT = new Set([
   'KafkaJSConnectionError',
@@ -113,16 +122,16 @@ export interface TopicSpec {
 }
 
 /**
- * Creates a topic with explicit partitions and replication unless it exists (idempotent). An
- * existing topic with another partition count is kept as it is, with a warning: changing it
- * would move streams to other partitions and break their order.
- */
-/**
  * The events topic keeps every event (no time or size limit): a fresh consumer group builds its
  * projections from the topic's start. The event store stays the source of truth; rebuilds read it.
  */
 export const EVENTS_TOPIC_CONFIGS: Readonly<Record<string, string>> = { 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete' };
 
+/**
+ * Creates a topic with explicit partitions and replication unless it exists (idempotent). An
+ * existing topic with another partition count is kept as it is, with a warning: changing it
+ * would move streams to other partitions and break their order.
+ */
 export async function ensureTopic(admin: Admin, spec: TopicSpec, log: Logger): Promise<void> {
   assertPositiveInt('partitions', spec.partitions, 'KAFKA_PARTITIONS');
   assertPositiveInt('replicationFactor', spec.replicationFactor, 'KAFKA_REPLICATION; at most the number of brokers');

@@ -1,34 +1,11 @@
-import type { Consumer, IHeaders, KafkaMessage, Producer } from 'kafkajs';
-import kafkajs from 'kafkajs';
+import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { BrainError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventSource } from '../../projections/projection.ts';
 import type { Logger } from '../observability/logger.ts';
 import { decodeEvent } from './codec.ts';
-import { createKafka, ensureTopic, translateKafkaError, type KafkaConnection, EVENTS_TOPIC_CONFIGS } from './kafkaClient.ts';
-
-const { Partitioners } = kafkajs;
-
-/** Headers a dead letter carries besides the original message's own. */
-export const DLQ_HEADERS = {
-  error: 'dlq-error',
-  topic: 'dlq-topic',
-  partition: 'dlq-partition',
-  offset: 'dlq-offset',
-  group: 'dlq-group',
-  at: 'dlq-at',
-} as const;
-
-/** A message that could not be decoded into a RecordedEvent, as sent to the dead-letter topic. */
-export interface DeadLetter {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  error: string;
-  groupId: string;
-  at: string;
-}
+import { deadLetterHeaders, type DeadLetter } from './dlq.ts';
+import { createKafka, createProducer, ensureTopic, translateKafkaError, type KafkaConnection, EVENTS_TOPIC_CONFIGS } from './kafkaClient.ts';
 
 export interface KafkaEventSourceOptions extends KafkaConnection {
   /** The events topic the relay publishes to (KAFKA_TOPIC). */
@@ -100,17 +77,8 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
       groupId,
       at: new Date().toISOString(),
     };
-    const headers: IHeaders = {
-      ...message.headers,
-      [DLQ_HEADERS.error]: letter.error,
-      [DLQ_HEADERS.topic]: topic,
-      [DLQ_HEADERS.partition]: String(partition),
-      [DLQ_HEADERS.offset]: message.offset,
-      [DLQ_HEADERS.group]: groupId,
-      [DLQ_HEADERS.at]: letter.at,
-    };
     try {
-      await producer.send({ topic: dlqTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+      await producer.send({ topic: dlqTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(message.headers, letter) }] });
     } catch (err) {
       throw translateKafkaError(err, `dead-lettering ${topic}/${partition}@${message.offset}`);
     }
@@ -133,7 +101,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
         await admin.disconnect().catch(() => {});
       }
 
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = createProducer(kafka);
       const consumer: Consumer = kafka.consumer({
         groupId,
         sessionTimeout: options.sessionTimeout ?? 30_000,

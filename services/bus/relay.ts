@@ -1,14 +1,11 @@
 import type { Message, Producer } from 'kafkajs';
-import kafkajs from 'kafkajs';
 import { BrainError, InfrastructureError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventStore } from '../../contracts/ports.ts';
 import type { Logger } from '../observability/logger.ts';
 import { fileCheckpoint, type CheckpointStore } from './checkpoint.ts';
 import { encodeEvent } from './codec.ts';
-import { createKafka, ensureTopic, EVENTS_TOPIC_CONFIGS, retryDelay, sleep, translateKafkaError, type KafkaConnection, type RetryPolicy } from './kafkaClient.ts';
-
-const { Partitioners } = kafkajs;
+import { createKafka, createProducer, ensureTopic, EVENTS_TOPIC_CONFIGS, retryDelay, sleep, translateKafkaError, type KafkaConnection, type RetryPolicy } from './kafkaClient.ts';
 
 export interface RelayOptions {
   store: EventStore;
@@ -93,15 +90,6 @@ export function createRelay(options: RelayOptions): Relay {
   });
   done.catch(() => {}); // a caller that never awaits done still sees the failure in status()
 
-  function newProducer(): Producer {
-    return kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      // The Java client's murmur2 partitioner: other Kafka clients put a stream on the same partition.
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-  }
-
   async function send(messages: Message[], last: number): Promise<void> {
     try {
       await producer!.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] });
@@ -136,7 +124,7 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function connectProducer(): Promise<void> {
-    producer = newProducer();
+    producer = createProducer(kafka);
     try {
       await producer.connect();
     } catch (err) {

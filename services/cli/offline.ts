@@ -1,21 +1,17 @@
-import path from 'node:path';
 import { PROJECTIONS } from '../../projections/registry.ts';
 import { createProjectionRunner } from '../../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
 import type { Config } from '../config/config.ts';
 import { createEventStore } from '../eventStore/index.ts';
 import type { Logger } from '../observability/logger.ts';
-import { createOlapClient } from '../olap/client.ts';
+import { openOlap } from '../platform.ts';
 
 /** Rebuilds one projection on the data folder while the platform is not running. */
 export async function rebuildOffline(config: Config, log: Logger, name: string): Promise<void> {
   if (!PROJECTIONS.some((p) => p.name === name))
     throw new Error(`unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
   const store = createEventStore(config);
-  const olap =
-    config.OLAP === 'clickhouse'
-      ? await createOlapClient({ kind: 'clickhouse', url: config.CLICKHOUSE_URL!, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE })
-      : await createOlapClient({ kind: 'chdb', path: path.join(config.DATA_DIR, 'chdb'), database: config.CLICKHOUSE_DATABASE });
+  const olap = await openOlap(config);
   const runner = createProjectionRunner({ olap, source: storeEventSource(store), projections: PROJECTIONS, log: log.child({ name: 'projections' }) });
   try {
     await runner.start();

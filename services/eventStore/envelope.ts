@@ -62,8 +62,10 @@ export function assertExpectedVersion(expected: ExpectedVersion): void {
   ]);
 }
 
-export function describeExpected(expected: ExpectedVersion): string {
-  return typeof expected === 'number' ? `version ${expected}` : expected;
+/** The conflict of a stream at `actual` (-1 = no stream) appended to with another expectation (a vendor's may be any text). */
+export function conflictError(streamId: string, expected: ExpectedVersion | string, actual: number): ConflictError {
+  const state = actual === -1 ? 'does not exist' : `is at version ${actual}`;
+  return new ConflictError(`stream ${streamId} ${state}, expected ${typeof expected === 'number' ? `version ${expected}` : expected}`, streamId, expected, actual);
 }
 
 /** Throws ConflictError when a stream at `current` (-1 = no stream) does not match `expected`. */
@@ -73,9 +75,7 @@ export function checkExpectedVersion(streamId: string, expected: ExpectedVersion
     (expected === 'no_stream' && current === -1) ||
     (expected === 'stream_exists' && current >= 0) ||
     (typeof expected === 'number' && current === expected);
-  if (ok) return;
-  const actual = current === -1 ? 'does not exist' : `is at version ${current}`;
-  throw new ConflictError(`stream ${streamId} ${actual}, expected ${describeExpected(expected)}`, streamId, expected, current);
+  if (!ok) throw conflictError(streamId, expected, current);
 }
 
 /** An event appended under another stream than its envelope says would read back inconsistently. */

@@ -15,10 +15,11 @@ import {
   type ReadPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { BrainError, ConflictError, InfrastructureError, ValidationError } from '../../contracts/errors.ts';
+import { BrainError, InfrastructureError, ValidationError } from '../../contracts/errors.ts';
 import { EVENT_DEFINITIONS, type DomainEvent, type RecordedEvent } from '../../contracts/events/index.ts';
 import type { AppendRequest, AppendResult, EventStore, ExpectedVersion, StoreHead, SubscribeOptions, Subscription } from '../../contracts/ports.ts';
-import { assertExpectedVersion, assertStreamMatches, checkExpectedVersion, envelopeMeta, joinEvent, type EnvelopeMeta } from './envelope.ts';
+import { assertExpectedVersion, assertStreamMatches, checkExpectedVersion, conflictError, envelopeMeta, joinEvent, type EnvelopeMeta } from './envelope.ts';
+import { subscriptionHandle } from './subscription.ts';
 
 /*
  * Positions. EventStoreDB has no gap-free global sequence: an event's place in $all is a pair of
@@ -67,8 +68,7 @@ export function translateEsdbError(err: unknown, context: { streamId?: string; e
     const actual = revisionToNumber(err.actualVersion);
     const streamId = err.streamName || context.streamId || '?';
     const expected = context.expected ?? String(err.expectedVersion);
-    const state = actual === -1 ? 'does not exist' : `is at version ${actual}`;
-    return new ConflictError(`stream ${streamId} ${state}, expected ${typeof expected === 'number' ? `version ${expected}` : expected}`, streamId, expected, actual);
+    return conflictError(streamId, expected, actual);
   }
   const e = err as { type?: string; code?: number; message?: string };
   const retriable =
@@ -265,11 +265,10 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
       return true;
     });
     const duplicates = req.events.length - fresh.length;
-    if (fresh.length === 0 && req.events.length > 0)
-      return { nextExpectedVersion: current, position: recent.length > 0 ? positionOf(recent[0]!) : 0, appended: 0, duplicates };
     if (fresh.length === 0) {
-      checkExpectedVersion(req.streamId, expected, current);
-      return { nextExpectedVersion: current, position: recent.length > 0 ? positionOf(recent[0]!) : 0, appended: 0, duplicates: 0 };
+      // As in SQLite: a re-sent request is acknowledged whatever it expected; an empty one still checks.
+      if (req.events.length === 0) checkExpectedVersion(req.streamId, expected, current);
+      return { nextExpectedVersion: current, position: recent.length > 0 ? positionOf(recent[0]!) : 0, appended: 0, duplicates };
     }
     try {
       const result = await client.appendToStream(req.streamId, fresh.map(encode), { expectedRevision });
@@ -332,19 +331,10 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
         await live.unsubscribe().catch(() => {});
       }
     };
-    const done = run();
-    done.catch(() => {});
-    const subscription: Subscription = {
-      done,
-      async stop() {
-        stopped = true;
-        wake?.();
-        await done.catch(() => {});
-        subscriptions.delete(subscription);
-      },
-    };
-    subscriptions.add(subscription);
-    return subscription;
+    return subscriptionHandle(subscriptions, run(), () => {
+      stopped = true;
+      wake?.();
+    });
   }
 
   return {

@@ -27,5 +27,3 @@ export function createEventStore(config: Config): EventStore {
     }
   }
 }
-
-export { createEsdbEventStore, createSqliteEventStore };

@@ -16,6 +16,7 @@ import type {
   Subscription,
 } from '../../contracts/ports.ts';
 import { assertExpectedVersion, assertStreamMatches, checkExpectedVersion, envelopeMeta, joinEvent, type EnvelopeMeta } from './envelope.ts';
+import { subscriptionHandle } from './subscription.ts';
 
 export interface SqliteEventStoreOptions {
   /** The database file; its directory is created if missing. */
@@ -253,24 +254,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
         clearInterval(poll);
       }
     };
-    const done = run();
-    // The caller may only ever call stop(); a handler error must not become an unhandled rejection.
-    done.catch(() => {});
-    const subscription: Subscription = {
-      done,
-      async stop() {
-        stopped = true;
-        wake?.();
-        await done.catch(() => {});
-        subscriptions.delete(subscription);
-      },
-    };
-    subscriptions.add(subscription);
-    done.then(
-      () => subscriptions.delete(subscription),
-      () => subscriptions.delete(subscription),
-    );
-    return subscription;
+    return subscriptionHandle(subscriptions, run(), () => {
+      stopped = true;
+      wake?.();
+    });
   }
 
   return {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { addDays, shanghaiDate } from '../../contracts/dates.ts';
 import { IllegalStateError, ValidationError, type FieldIssue } from '../../contracts/errors.ts';
 import {
   EVENT_DEFINITIONS,
@@ -95,18 +96,14 @@ const PLANNED_TYPES = new Set(['TaskMilestoneReported', 'StatisticPublished', 'K
 
 /** A certificate issued, a contract signed or a meeting held after today is a typo, not a fact. */
 function assertNotFuture(type: string, data: unknown, occurredAt: string, recordedAt: string): void {
-  const today = new Date(Date.parse(recordedAt) + 8 * 3_600_000).toISOString().slice(0, 10);
-  const date = occurredAt.length > 10 ? new Date(Date.parse(occurredAt) + 8 * 3_600_000).toISOString().slice(0, 10) : occurredAt;
-  const limit = PLANNED_TYPES.has(type) ? `${Number(today.slice(0, 4)) + 1}-12-31` : addDay(today);
+  const today = shanghaiDate(recordedAt);
+  const date = shanghaiDate(occurredAt);
+  const limit = PLANNED_TYPES.has(type) ? `${Number(today.slice(0, 4)) + 1}-12-31` : addDays(today, 1);
   if (date <= limit) return;
   // Name the payload field the date came from, when it came from one.
   const field = Object.entries((data ?? {}) as Record<string, unknown>).find(([, v]) => v === occurredAt)?.[0];
   const reason = PLANNED_TYPES.has(type) ? `日期 ${date} 超过明年年底: 请检查年份` : `业务日期 ${date} 晚于今天 (${today}): 尚未发生的事项不能登记, 请检查日期`;
   throw new ValidationError(reason, [{ field: field ? `data.${field}` : 'occurredAt', reason, value: occurredAt }]);
-}
-
-function addDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Hashes of events decided in this process, so folding a fresh event in does not hash it again. */
@@ -209,12 +206,4 @@ export function identifierFlags(data: unknown): string[] {
   };
   walk(data, '', '', '');
   return flags;
-}
-
-/** YYYY-MM-DD plus whole years; 29 February falls back to the 28th. */
-export function addYears(date: string, years: number): string {
-  const y = Number(date.slice(0, 4)) + years;
-  let md = date.slice(4);
-  if (md === '-02-29' && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) md = '-02-28';
-  return `${String(y).padStart(4, '0')}${md}`;
 }

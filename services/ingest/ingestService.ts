@@ -310,12 +310,8 @@ function rejection(err: unknown, row: number): RecordOutcome | undefined {
       issues: [{ field: 'expectedVersion', row, reason: err.message, ...(err.expected !== undefined ? { value: err.expected } : {}) }],
     };
   }
-  if (err instanceof ValidationError) {
-    return { row, status: 'rejected', code: 'validation', issues: (err.issues.length ? err.issues : [{ field: '(record)', reason: err.message }]).map((i) => ({ ...i, row })) };
-  }
-  if (err instanceof IllegalStateError) {
-    const issues = err.issues;
-    return { row, status: 'rejected', code: 'illegal-state', issues: (issues.length ? issues : [{ field: '(record)', reason: err.message }]).map((i) => ({ ...i, row })) };
+  if (err instanceof ValidationError || err instanceof IllegalStateError) {
+    return { row, status: 'rejected', code: err.code, issues: (err.issues.length ? err.issues : [{ field: '(record)', reason: err.message }]).map((i) => ({ ...i, row })) };
   }
   return undefined;
 }

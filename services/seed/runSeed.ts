@@ -2,10 +2,10 @@
  * Feeds the sample history through the ingest service, batch by batch, exactly like real data.
  * Idempotent: records carry deterministic natural keys, so a second run stores nothing new.
  */
+import { shanghaiToday } from '../../contracts/dates.ts';
 import type { IngestReport } from '../../contracts/ingest.ts';
 import type { IngestService } from '../ingest/ingestService.ts';
 import type { Logger } from '../observability/logger.ts';
-import { isoOf } from './calendar.ts';
 import { generateHistory, type HistoryOptions } from './generateHistory.ts';
 
 export interface RunSeedOptions {
@@ -28,15 +28,11 @@ export interface SeedSummary {
   ms: number;
 }
 
-/** Today's civil date in Asia/Shanghai (the business calendar of every record). */
-export function shanghaiToday(now: Date): string {
-  return isoOf(Math.floor((now.getTime() + 8 * 3_600_000) / 86_400_000));
-}
 
 /** Generates the sample history up to today and ingests it. Rejections are logged, never thrown. */
 export async function runSeed(options: RunSeedOptions): Promise<SeedSummary> {
   const started = Date.now();
-  const plan = generateHistory({ ...options.history, to: options.history?.to ?? shanghaiToday((options.now ?? (() => new Date()))()) });
+  const plan = generateHistory({ ...options.history, to: options.history?.to ?? shanghaiToday(options.now?.()) });
   const summary: SeedSummary = { total: plan.total, accepted: 0, duplicates: 0, rejected: 0, flagged: 0, ms: 0 };
   options.log?.info({ total: plan.total }, `seeding ${plan.total} sample records`);
   let done = 0;

@@ -4,6 +4,7 @@
  * entities of the seeded history (the same world, built from the same seed) and uses fresh
  * natural keys, so every record is a new event rather than a correction.
  */
+import { shanghaiToday } from '../../contracts/dates.ts';
 import type { IngestRecordInput } from '../../contracts/ingest.ts';
 import { dayOf, isoOf, yearOf, dayFrom, type Day } from './calendar.ts';
 import { Emitter, monthBatch } from './emitter.ts';
@@ -34,10 +35,8 @@ export interface Trickle {
   stop(): Promise<void>;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
 function civilDay(now: Date): Day {
-  return Math.floor((now.getTime() + SHANGHAI_OFFSET_MS) / 86_400_000);
+  return dayOf(shanghaiToday(now));
 }
 
 /**

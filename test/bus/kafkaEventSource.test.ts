@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import { InfrastructureError } from '../../contracts/errors.ts';
 import { encodeEvent } from '../../services/bus/codec.ts';
-import { listDeadLetters, replayDeadLetters } from '../../services/bus/dlq.ts';
-import { kafkaEventSource, type DeadLetter, type KafkaSourceHandle } from '../../services/bus/kafkaEventSource.ts';
+import { listDeadLetters, replayDeadLetters, type DeadLetter } from '../../services/bus/dlq.ts';
+import { kafkaEventSource, type KafkaSourceHandle } from '../../services/bus/kafkaEventSource.ts';
 import { eventually, kafkaBrokers, milestoneEvent, rawKafka, testLog, uniqueName } from '../support/kafka.ts';
 
 const { Partitioners } = kafkajs;

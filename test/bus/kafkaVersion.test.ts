@@ -1,8 +1,6 @@
-import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { createProducer } from '../../services/bus/kafkaClient.ts';
 import { rawKafka, uniqueName } from '../support/kafka.ts';
-
-const { Partitioners } = kafkajs;
 
 // Kafka 4.0 removed old protocol versions (KIP-896); kafkajs 2.2.4 predates it. These are the
 // calls the platform makes, against the broker version scripts/kafka.mjs installs.
@@ -13,7 +11,7 @@ describe('when kafkajs 2.2.4 talks to the broker scripts/kafka.mjs installs', ()
     const groupId = uniqueName('version-group');
     const admin = kafka.admin();
     await admin.connect();
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = createProducer(kafka); // the platform's producer settings
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     try {
       const cluster = await admin.describeCluster();

@@ -25,8 +25,9 @@ describe('when a period is still under way', () => {
     // Known on 2025-02-01, year 2025 is under way: A (until 2025-03-15) and B count → 2.
     const [during] = await kpis.series('hte_count', { from: '2025', to: '2025', grain: 'year', asOf: '2025-02-01T12:00:00+08:00' });
     expect(during?.value).toBe(2);
-    // Known today, 2025 is over: at 2025-12-31 only B is valid → 1.
-    const [after] = await kpis.series('hte_count', { from: '2025', to: '2025', grain: 'year' });
+    // Known on 2026-02-01 (a fixed instant, so the test does not depend on the clock), 2025 is over:
+    // at 2025-12-31 only B is valid → 1.
+    const [after] = await kpis.series('hte_count', { from: '2025', to: '2025', grain: 'year', asOf: '2026-02-01T12:00:00+08:00' });
     expect(after?.value).toBe(1);
   });
 });

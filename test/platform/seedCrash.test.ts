@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateHistory } from '../../services/seed/generateHistory.ts';
-import { shanghaiToday } from '../../services/seed/runSeed.ts';
+import { shanghaiToday } from '../../contracts/dates.ts';
 import { freePort, getJson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
 
 /** Fault injection: `npm start` killed with SIGKILL in the middle of seeding, then started again. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addYears } from '../../contracts/dates.ts';
 import { EVENT_DEFINITIONS, EVENT_TYPES, type EventData, type EventType } from '../../contracts/events/index.ts';
 import { AREA_STREETS, KEY_INDUSTRIES, isAreaStreet, patentCheckOk, usccCheckOk } from '../../contracts/identifiers.ts';
 import { IngestRecord, type IngestRecordInput } from '../../contracts/ingest.ts';
@@ -38,10 +39,6 @@ function data<T extends EventType>(r: Rec, _type: T): EventData<T> {
 
 function isCorrection(r: Rec): boolean {
   return r.source.document?.startsWith(CORRECTION_DOCUMENT_PREFIX) ?? false;
-}
-
-function addYears(iso: string, years: number): string {
-  return `${Number(iso.slice(0, 4)) + years}${iso.slice(4)}`;
 }
 
 let plan: SeedPlan;

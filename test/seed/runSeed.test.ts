@@ -6,7 +6,8 @@ import type { IngestReport } from '../../contracts/ingest.ts';
 import type { EventStore } from '../../contracts/ports.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { createIngestService, type IngestService } from '../../services/ingest/ingestService.ts';
-import { runSeed, shanghaiToday, type SeedSummary } from '../../services/seed/runSeed.ts';
+import { shanghaiToday } from '../../contracts/dates.ts';
+import { runSeed, type SeedSummary } from '../../services/seed/runSeed.ts';
 import { startTrickle } from '../../services/seed/trickle.ts';
 
 // A small area keeps the test quick; the rules exercised are the same as for the full seed.

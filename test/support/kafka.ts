@@ -3,7 +3,7 @@ import kafkajs, { type Consumer, type KafkaMessage } from 'kafkajs';
 import pino from 'pino';
 import { inject } from 'vitest';
 import type { DomainEventOf, RecordedEvent } from '../../contracts/events/index.ts';
-import { decodeEvent, headerText } from '../../services/bus/codec.ts';
+import { EVENT_HEADERS, decodeEvent, headerText } from '../../services/bus/codec.ts';
 import type { Logger } from '../../services/observability/logger.ts';
 
 const { Kafka, logLevel } = kafkajs;
@@ -66,11 +66,11 @@ export interface ReadMessage {
 export async function readTopic(
   topic: string,
   until: (messages: ReadMessage[]) => boolean,
-  options: { brokers?: string[]; timeoutMs?: number; headers?: string[] } = {},
+  options: { brokers?: string[]; timeoutMs?: number; headers?: readonly string[] } = {},
 ): Promise<ReadMessage[]> {
   const consumer: Consumer = rawKafka(options.brokers).consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
   const read: ReadMessage[] = [];
-  const names = options.headers ?? ['eventId', 'type', 'position', 'schemaVersion'];
+  const names = options.headers ?? EVENT_HEADERS;
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -1,4 +1,4 @@
-import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, type Drilldown, type Grain, type KpiDefinition, type KpiPoint, type Scorecard } from '../../../contracts/kpis.ts';
+import { DIMENSION_NAMES, DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, type Drilldown, type Grain, type KpiDefinition, type KpiPoint, type Scorecard } from '../../../contracts/kpis.ts';
 
 /**
  * The format-neutral shape of every export: tables of typed columns, each column with a Chinese
@@ -111,14 +111,12 @@ export const MILESTONE_COLUMNS: readonly Column[] = [
   col('event_id', '事件编号', 'string', 38),
 ];
 
-const DIMENSION_ZH: Record<KpiDefinition['dimension'], string> = { P: '创新平台建设', T: '产业技术攻关', E: '科技企业培育', H: '创新人才集聚', V: '创新环境营造', G: '统筹推进' };
-
 /** A lead unit's assessment package: its KPI table, then its tasks' milestones. */
 export function scorecardDocument(sc: Scorecard, base: Omit<ExportDocument, 'tables' | 'fileName'>): ExportDocument {
   const kpiRows: Cell[][] = sc.kpis.map((e) => {
     const kpi = kpiOf(e.id);
     return [
-      e.id, kpi?.name.zh ?? e.id, taskText(kpi?.task), kpi ? DIMENSION_ZH[kpi.dimension] : '', sc.period, kpi?.valueUnit ?? '',
+      e.id, kpi?.name.zh ?? e.id, taskText(kpi?.task), kpi ? DIMENSION_NAMES[kpi.dimension].zh : '', sc.period, kpi?.valueUnit ?? '',
       e.value, e.numerator, e.denominator, e.target, e.attainment,
       e.previous.period, e.previous.value, e.changeOnPrevious, e.changeOnPreviousPct,
       e.lastYear.period, e.lastYear.value, e.changeOnLastYear, e.changeOnLastYearPct,

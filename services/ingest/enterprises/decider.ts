@@ -1,6 +1,6 @@
+import { addYears } from '../../../contracts/dates.ts';
 import type { EventData } from '../../../contracts/events/index.ts';
 import {
-  addYears,
   assertNever,
   decideFact,
   refuse,

@@ -3,6 +3,7 @@
  * admitted, then graduated or exited at most once, never before admission.
  */
 import type { EventDataInput } from '../../../contracts/events/index.ts';
+import { LONG_INCUBATION_FIELDS } from '../../../contracts/events/incubators.ts';
 import { addMonths, dayOf, isoOf, workday, type Day } from '../calendar.ts';
 import { INCUBATORS, type IncubatorSpec } from '../catalog.ts';
 import { monthBatch, type SourceSpec } from '../emitter.ts';
@@ -75,7 +76,7 @@ export function generateIncubation(ctx: Ctx): void {
     out.emit(admitted, 'IncubatorTenantAdmitted', admission, source(admitted), { priority: 0 });
 
     // The outcome: graduation, exit, or still incubating today.
-    const limit = addMonths(admitted, field === '其他' ? 48 : 60);
+    const limit = addMonths(admitted, (LONG_INCUBATION_FIELDS as readonly string[]).includes(field) ? 60 : 48);
     let end: Day = END;
     let graduated: { day: Day; criterion: EventDataInput<'IncubatorTenantGraduated'>['criterion'] } | undefined;
     let exited: { day: Day; reason: string } | undefined;

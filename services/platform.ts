@@ -30,7 +30,7 @@ import { createIngestService, type IngestService } from './ingest/ingestService.
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createOlapClient } from './olap/client.ts';
-import { createOlapHttpServer, type OlapHttpServer } from './olap/httpServer.ts';
+import { createOlapHttpServer } from './olap/httpServer.ts';
 import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
 
@@ -89,7 +89,8 @@ function chdbPath(config: Config): string {
   return path.join(config.DATA_DIR, 'chdb');
 }
 
-async function openOlap(config: Config): Promise<OlapClient> {
+/** The platform's ClickHouse client: the embedded engine on the data folder, or a server. */
+export async function openOlap(config: Config): Promise<OlapClient> {
   if (config.OLAP === 'clickhouse')
     return createOlapClient({ kind: 'clickhouse', url: config.CLICKHOUSE_URL!, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE });
   return createOlapClient({ kind: 'chdb', path: chdbPath(config), database: config.CLICKHOUSE_DATABASE });
@@ -142,10 +143,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (store) stops.push(() => store.close());
 
   // One chDB engine per process: the OLAP HTTP interface and the platform's client share its path.
-  let olapServer: OlapHttpServer | undefined;
   let olapUrl: string | undefined;
   if (services.has('olap')) {
-    olapServer = createOlapHttpServer({
+    const olapServer = createOlapHttpServer({
       chdbPath: chdbPath(config),
       defaultDatabase: config.CLICKHOUSE_DATABASE,
       users: [
@@ -157,7 +157,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const port = await olapServer.listen(config.OLAP_PORT, config.HOST);
     olapUrl = `http://${config.HOST}:${port}`;
     log.info({ url: olapUrl }, `ClickHouse HTTP interface of the embedded engine on ${olapUrl} (users analyst, admin; password = that role's key)`);
-    stops.push(() => olapServer!.close());
+    stops.push(() => olapServer.close());
   }
 
   const needsOlap = services.has('projector') || services.has('api');
@@ -186,8 +186,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     runner = createProjectionRunner({
       olap,
       source,
-      // Rebuilds read the store from position 0 (it holds every event); the live source may be Kafka.
-      ...(store ? { rebuildSource: storeEventSource(store) } : {}),
+      // With Kafka as the live source, rebuilds read the store from position 0 (it holds every event).
+      ...(store && config.BUS === 'kafka' ? { rebuildSource: storeEventSource(store) } : {}),
       projections: PROJECTIONS,
       log: log.child({ name: 'projections' }),
       ...(publisher ? { onDeadLetters: (letters) => publisher.publish(letters) } : {}),
@@ -242,14 +242,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   if (ingest) app.use('/api/v1/ingest', createIngestRouter({ ingest, keyring }));
   if (kpis) {
-    app.use('/api/v1/exports', createExportRouter({ kpis, requireRole: (...roles) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>)) }));
+    // The routers name roles as strings; the keyring checks them against its own list.
+    const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>));
+    app.use('/api/v1/exports', createExportRouter({ kpis, requireRole }));
     app.use(
       '/api/v1',
       createApiRouter({
         storeHead: async () => (store ? store.head() : { position: 0, events: 0 }),
         projections: projectionStatus,
         kpis,
-        requireRole: (...roles) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>)),
+        requireRole,
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
       }),
     );

@@ -33,8 +33,7 @@
  * since boundaries depend on timing; otherwise a rebuild would not equal the live result.
  */
 import { createHash } from 'node:crypto';
-import { isBrainError } from '../../contracts/errors.ts';
-import { IllegalStateError, ValidationError } from '../../contracts/errors.ts';
+import { IllegalStateError, isBrainError, ValidationError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { migrate, quoteIdent } from '../migrations/migrate.ts';
@@ -135,6 +134,8 @@ interface Lane {
   caughtUp: boolean;
   failed: string | null;
   retired: boolean;
+  /** Handed over to an unordered live source: every delivery is written as it comes (see handOver). */
+  unordered?: boolean;
   lock: Promise<void>;
   /** Set on a rebuild lane: called once it serves. */
   onSwapped?: { resolve(): void; reject(err: unknown): void; promise: Promise<void> };
@@ -144,6 +145,8 @@ interface Group {
   lanes: Lane[];
   source: EventSource & { head?(): Promise<number> };
   handle?: { stop(): Promise<void>; done: Promise<void> };
+  /** Set on a rebuild group whose lane was handed over: it runs until it has delivered this position. */
+  releaseAt?: number;
 }
 
 /** Creates a runner; nothing happens until `start()`. */
@@ -342,39 +345,54 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     };
   }
 
+  /**
+   * Inserts a projected batch: each table's rows as one block whose dedup token is the build,
+   * the table and `batchKey`, then its dead letters.
+   */
+  async function writeProjected(lane: Lane, { rows, dead }: Projected, batchKey: string): Promise<void> {
+    for (const [logical, list] of rows) {
+      const token = `${lane.projection.name}:${lane.record.build}:${logical}:${batchKey}`;
+      await withRetry('insert', () => olap.insert(`${olap.database}.${lane.tables.get(logical)!}`, list, { dedupToken: token }));
+    }
+    if (dead.length > 0) {
+      await withRetry('dead letters', () => books.deadLetters(dead));
+      await options.onDeadLetters?.(dead);
+    }
+  }
+
+  function fail(lane: Lane, err: unknown, context: object = {}): void {
+    lane.failed = err instanceof Error ? err.message : String(err);
+    log.error({ err, projection: lane.projection.name, build: lane.record.build, ...context }, 'projection failed; it stops here until restarted');
+  }
+
+  /** The open batch is written and its checkpoint `to` recorded: the lane (and the serving build) moves on. */
+  function committed(lane: Lane, to: number): void {
+    lane.checkpoint = to;
+    lane.lastRecordedAt = lane.seenRecordedAt;
+    lane.buffer = [];
+    lane.openedAt = 0;
+    const srv = serving.get(lane.projection.name);
+    if (srv && srv.record.build === lane.record.build) srv.checkpoint = to;
+  }
+
   /** Writes the open batch (checkpoint, to]. Caller holds the lane's lock. */
   async function flush(lane: Lane, to: number): Promise<void> {
     const from = lane.checkpoint;
     if (to <= from || lane.failed || lane.retired) return;
-    const events = lane.buffer;
-    const { rows, dead } = projectBatch(lane, events);
-    const name = lane.projection.name;
+    const projected = projectBatch(lane, lane.buffer);
     try {
-      if ((rows.size > 0 || dead.length > 0) && lane.pendingTo !== to) {
+      if ((projected.rows.size > 0 || projected.dead.length > 0) && lane.pendingTo !== to) {
         await withRetry('intent', () => books.writeCheckpoint(checkpointRecord(lane, from, to, lane.lastRecordedAt)));
         lane.pendingTo = to;
       }
-      for (const [logical, list] of rows) {
-        const token = `${name}:${lane.record.build}:${logical}:${from + 1}-${to}`;
-        await withRetry('insert', () => olap.insert(`${olap.database}.${lane.tables.get(logical)!}`, list, { dedupToken: token }));
-      }
-      if (dead.length > 0) {
-        await withRetry('dead letters', () => books.deadLetters(dead));
-        await options.onDeadLetters?.(dead);
-      }
+      await writeProjected(lane, projected, `${from + 1}-${to}`);
       await withRetry('checkpoint', () => books.writeCheckpoint(checkpointRecord(lane, to, 0, lane.seenRecordedAt)));
     } catch (err) {
-      lane.failed = err instanceof Error ? err.message : String(err);
-      log.error({ err, projection: name, build: lane.record.build, from, to }, 'projection failed; it stops here until restarted');
+      fail(lane, err, { from, to });
       return;
     }
-    lane.checkpoint = to;
     lane.pendingTo = 0;
-    lane.lastRecordedAt = lane.seenRecordedAt;
-    lane.buffer = [];
-    lane.openedAt = 0;
-    const srv = serving.get(name);
-    if (srv && srv.record.build === lane.record.build) srv.checkpoint = to;
+    committed(lane, to);
     if (to >= Math.max(knownHead, maxSeen)) await onCaughtUp(lane);
   }
 
@@ -423,34 +441,18 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     lane.seenTo = top;
     lane.seenRecordedAt = topRecordedAt;
     lane.caughtUp = true;
-    const batch = lane.buffer;
-    const { rows, dead } = projectBatch(lane, batch);
-    const name = lane.projection.name;
     const digest = createHash('sha1')
-      .update(batch.map((e) => e.eventId).sort().join(','))
+      .update(lane.buffer.map((e) => e.eventId).sort().join(','))
       .digest('hex');
     try {
-      for (const [logical, list] of rows) {
-        const token = `${name}:${lane.record.build}:${logical}:u${digest}`;
-        await withRetry('insert', () => olap.insert(`${olap.database}.${lane.tables.get(logical)!}`, list, { dedupToken: token }));
-      }
-      if (dead.length > 0) {
-        await withRetry('dead letters', () => books.deadLetters(dead));
-        await options.onDeadLetters?.(dead);
-      }
+      await writeProjected(lane, projectBatch(lane, lane.buffer), `u${digest}`);
       if (top > lane.checkpoint) await withRetry('checkpoint', () => books.writeCheckpoint(checkpointRecord(lane, top, 0, topRecordedAt)));
     } catch (err) {
-      lane.failed = err instanceof Error ? err.message : String(err);
-      log.error({ err, projection: name, build: lane.record.build }, 'projection failed; it stops here until restarted');
+      fail(lane, err);
       // Rethrown so the source does not commit offsets past rows that were not written.
       throw err;
     }
-    lane.buffer = [];
-    lane.openedAt = 0;
-    lane.checkpoint = Math.max(lane.checkpoint, top);
-    lane.lastRecordedAt = lane.seenRecordedAt;
-    const srv = serving.get(name);
-    if (srv && srv.record.build === lane.record.build) srv.checkpoint = lane.checkpoint;
+    committed(lane, Math.max(lane.checkpoint, top));
   }
 
   async function startGroup(lanes: Lane[], from = source): Promise<Group> {
@@ -468,7 +470,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
       let caughtUp = false;
       if ((from.head || source.head) && last >= knownHead) caughtUp = last >= (await headNow());
-      for (const lane of [...group.lanes]) await withLock(lane, () => accept(lane, events, caughtUp));
+      for (const lane of [...group.lanes]) await withLock(lane, () => (lane.unordered ? acceptUnordered(lane, events) : accept(lane, events, caughtUp)));
+      if (group.releaseAt !== undefined && last >= group.releaseAt) release(group);
     });
     group.handle.done.catch((err: unknown) => {
       if (!running) return;
@@ -544,21 +547,31 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   /**
    * A build made from the rebuild source (the store) goes on from the live source (Kafka) once it
-   * serves: it joins the live group, and its own subscription ends. Events the live group
-   * delivers from now on reach it; earlier ones it already had from the store (it was caught up
-   * with the head); a few may arrive twice, which the fact keys fold.
+   * serves. It joins the live group at once, and keeps its store subscription until that has
+   * delivered every position the live group may already have passed (`maxSeen` now): so no event
+   * falls between the two. Meanwhile both feed it, each delivery written as it comes; the overlap's
+   * duplicates fold in the fact keys, as redeliveries do.
    */
   function handOver(lane: Lane): void {
     if (rebuildSource === source) return;
     const own = groups.find((g) => g.lanes.includes(lane) && g.source === rebuildSource);
     const live = groups.find((g) => g.source === source);
     if (!own || !live) return;
+    lane.unordered = true;
     live.lanes.push(lane);
-    own.lanes.splice(own.lanes.indexOf(lane), 1);
-    // Not awaited: this runs inside the rebuild subscription's own handler.
+    own.releaseAt = maxSeen;
+  }
+
+  /** Ends a rebuild group's subscription once its handed-over lanes need it no more. */
+  function release(group: Group): void {
+    group.lanes = group.lanes.filter((l) => !l.unordered);
+    if (group.lanes.length > 0) return;
+    // Not awaited: this runs inside the subscription's own handler.
     setImmediate(() => {
-      void own.handle?.stop().catch((err: unknown) => log.warn({ err }, 'stopping the rebuild subscription failed'));
-      groups.splice(groups.indexOf(own), 1);
+      void group.handle?.stop().catch((err: unknown) => log.warn({ err }, 'stopping the rebuild subscription failed'));
+      // stop() may have emptied `groups` meanwhile; splice(-1) would drop another group.
+      const i = groups.indexOf(group);
+      if (i >= 0) groups.splice(i, 1);
     });
   }
 

@@ -167,4 +167,46 @@ describe('when projections are fed by Kafka', () => {
     expect(await totals('fx_b')).toEqual({ n: 6, fen: 13600 });
     expect(await totals('fx_a')).toEqual({ n: 6, fen: 13600 });
   });
+
+  it('rebuilds from the store while events keep coming through Kafka, and loses none at the hand-over', async () => {
+    const olap = await freshOlap('krebuild');
+    cleanups.push(() => olap.close());
+    const store = createSqliteEventStore({ path: path.join(mkdtempSync(path.join(os.tmpdir(), 'krebuild-')), 'events.sqlite'), synchronous: 'NORMAL' });
+    cleanups.push(() => store.close());
+    const topic = uniqueName('rebuild');
+    let sent = 0;
+    const appendAndPublish = async (n: number) => {
+      const head = (await store.head()).position;
+      for (const e of fixtureEvents(Array.from({ length: n }, () => ({ kind: 'voucher' as const, amount: 1 })))) {
+        const streamId = `${e.streamId}-${head}`;
+        await store.append(streamId, [{ ...e, streamId }]);
+      }
+      await publish(topic, (await store.readAll({ fromPosition: head })).map(messageOf));
+      sent += n;
+    };
+    const count = async () => (await olap.query<{ n: number }>(`SELECT count() AS n FROM (SELECT DISTINCT event_id FROM fx_r_events)`))[0]?.n;
+    await appendAndPublish(50);
+    const runner = createProjectionRunner({
+      olap,
+      source: kafkaEventSource({ brokers: kafkaBrokers(), topic, groupId: uniqueName('g'), dlqTopic: `${topic}-dlq`, log: testLog(), maxBatch: 7 }),
+      rebuildSource: storeEventSource(store, { maxBatch: 7 }),
+      projections: [testProjection({ name: 'fx_r' })],
+      flushMs: 20,
+    });
+    await runUntil(runner, async () => (await count()) === 50);
+    // Events arrive before, during and after the rebuild and its hand-over to the Kafka group.
+    const rebuilt = runner.rebuildProjection('fx_r');
+    for (let i = 0; i < 6; i++) {
+      await appendAndPublish(13);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    await rebuilt;
+    for (let i = 0; i < 3; i++) await appendAndPublish(5);
+    for (const deadline = Date.now() + 30_000; (await count()) !== sent; ) {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await count()).toBe(sent);
+    expect((await runner.status())[0]?.state).toBe('live');
+  });
 });

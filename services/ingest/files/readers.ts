@@ -112,8 +112,49 @@ function plainCell(v: ExcelValue): Cell {
   return String(v);
 }
 
-/** Rows of the first worksheet of an XLSX workbook, streamed (exceljs WorkbookReader). */
-export async function* xlsxRows(source: ByteSource): AsyncGenerator<SheetRow> {
+/**
+ * Workbooks up to this size are read whole: exceljs's streaming reader parks worksheets that come
+ * before workbook.xml in the zip (exceljs itself writes them so) in temp files, and under load it was
+ * seen to lose track of the workbook ("reading 'sheets' of undefined"). Department files are far
+ * smaller; larger ones are still streamed.
+ */
+const WHOLE_XLSX_BYTES = 32 * 1024 * 1024;
+
+/** Rows of the first worksheet of an XLSX workbook. */
+export async function* xlsxRows(source: ByteSource, options: { wholeBytes?: number } = {}): AsyncGenerator<SheetRow> {
+  const wholeBytes = options.wholeBytes ?? WHOLE_XLSX_BYTES;
+  const head: Buffer[] = [];
+  let size = 0;
+  const iterator = source[Symbol.asyncIterator]();
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : Buffer.from(next.value);
+    head.push(chunk);
+    size += chunk.length;
+    if (size > wholeBytes) {
+      // Too large to hold: stream what was read and the rest.
+      yield* xlsxRowsStreamed((async function* () {
+        yield* head;
+        for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value;
+      })());
+      return;
+    }
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.concat(head) as unknown as ArrayBuffer);
+  } catch (err) {
+    throw new ValidationError(`无法读取 XLSX 文件: ${(err as Error).message}`, [{ field: '(file)', reason: (err as Error).message }]);
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return;
+  const rows: SheetRow[] = [];
+  // exceljs row values are 1-based (index 0 is empty).
+  sheet.eachRow((r) => rows.push({ row: r.number, cells: (r.values as ExcelValue[]).slice(1).map(plainCell) }));
+  yield* rows;
+}
+
+/** Rows of the first worksheet of a large XLSX workbook, streamed (exceljs WorkbookReader). */
+async function* xlsxRowsStreamed(source: ByteSource): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source), {
     sharedStrings: 'cache',
     // Styles tell a date cell from a number: without them dates arrive as serial numbers.

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,12 +16,25 @@ interface Status {
   projections: Array<{ name: string; version: number; checkpoint: number; lagEvents: number; lagSeconds: number; state: string }>;
 }
 
-function brain(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/cli/main.ts'), ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
-    encoding: 'utf8',
-    timeout: 240_000,
+/**
+ * Runs the CLI without blocking this process: a synchronous spawn would freeze the event loop for
+ * the whole command, so the keep-alive sockets to the server would miss its idle close and the next
+ * request would go out on a socket the server had already closed ("other side closed").
+ */
+function brain(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'services/cli/main.ts'), ...args],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+        encoding: 'utf8',
+        timeout: 240_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -82,8 +95,8 @@ describe('npm start on an empty data folder', () => {
     }
   }, 120_000);
 
-  it('shows the store by type with `brain status`', () => {
-    const r = brain(['status', '--json'], env);
+  it('shows the store by type with `brain status`', async () => {
+    const r = await brain(['status', '--json'], env);
     expect(r.status, r.stderr).toBe(0);
     const status = JSON.parse(r.stdout) as { store: { head: number; byType: Record<string, number> }; projections: unknown[] };
     expect(status.store.byType.TechContractRegistered).toBeGreaterThan(10_000);
@@ -94,7 +107,7 @@ describe('npm start on an empty data folder', () => {
   it('rebuilds a projection with `brain projections rebuild` while serving, to the same values', async () => {
     const url = `${base}/api/v1/kpis/tech_contract_turnover/series?from=2023-01&to=2025-12&grain=quarter`;
     const before = await getJson<{ series: unknown }>(url, keys.viewer!);
-    const r = brain(['projections', 'rebuild', 'fact_flows'], env);
+    const r = await brain(['projections', 'rebuild', 'fact_flows'], env);
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const status = await getJson<Status>(`${base}/api/v1/status`, keys.viewer!);
     expect(status.projections.find((p) => p.name === 'fact_flows')?.state).toBe('live');

@@ -163,6 +163,7 @@ async function ingestNdjson(req: Request, ingest: IngestService, meta: IngestMet
     const buf = pending.length > 0 ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
     let start = 0;
     for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+      if (nl - start > limits.lineBytes) throw payloadTooLarge(limits.lineBytes, `NDJSON line ${line + 1}`);
       take(buf.subarray(start, nl));
       start = nl + 1;
       if (records.length >= limits.chunkRecords) await flush();

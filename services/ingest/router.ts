@@ -216,6 +216,12 @@ export function createIngestRouter(deps: IngestRouterDeps): express.Router {
   const reader = keyring.requireRole('ingest', 'viewer', 'analyst');
   // verify sees the raw bytes before parsing: invalid UTF-8 was stored as U+FFFD, and depth is refused before JSON.parse.
   const json = express.json({ limit: limits.jsonBytes, strict: true, verify: (_req, _res, buf) => checkJsonBytes(buf, limits.jsonDepth) });
+  // body-parser answers a Content-Length over its limit only after reading off the whole body, so a
+  // lying 300 MB Content-Length left the sender waiting for ever: refuse the declared length first.
+  const declaredJson: express.RequestHandler = (req, _res, next) => {
+    const declared = Number(req.get('content-length'));
+    next(req.is('application/json') && Number.isFinite(declared) && declared > limits.jsonBytes ? payloadTooLarge(limits.jsonBytes, 'JSON body') : undefined);
+  };
   let filesInFlight = 0;
 
   const records = async (req: Request, res: Response, context?: SourceContext): Promise<void> => {
@@ -240,8 +246,8 @@ export function createIngestRouter(deps: IngestRouterDeps): express.Router {
     res.status(outcome.status === 'accepted' ? 201 : 200).json(report);
   };
 
-  router.post('/records', writer, json, (req, res) => records(req, res));
-  router.post('/:context/records', writer, json, (req, res) => records(req, res, contextParam(req.params.context)));
+  router.post('/records', writer, declaredJson, json, (req, res) => records(req, res));
+  router.post('/:context/records', writer, declaredJson, json, (req, res) => records(req, res, contextParam(req.params.context)));
 
   router.post('/files', writer, async (req, res) => {
     const template = typeof req.query.template === 'string' ? req.query.template : '';

@@ -48,4 +48,17 @@ export interface IngestReport {
   /** Store head after the call. */
   position: number;
   results: RecordOutcome[];
+  /** Present when `results` was capped (a large stream or file): what was counted instead of listed. */
+  truncated?: ReportTruncation;
+}
+
+/** The rows a capped report leaves out: counted, rejections by field and reason. */
+export interface ReportTruncation {
+  /** Rows listed in full, each of rejected and of stored (accepted / duplicate) ones. */
+  detailRows: number;
+  /** Rejected rows beyond the detail, counted in `issueCounts`. */
+  omittedRejected: number;
+  /** Accepted or duplicate rows beyond the detail (their counts are in the totals). */
+  omittedStored: number;
+  issueCounts: Array<{ field: string; reason: string; count: number }>;
 }

@@ -25,7 +25,8 @@ import { createDeadLetterPublisher } from './bus/dlq.ts';
 import type { Config } from './config/config.ts';
 import { createEventStore } from './eventStore/index.ts';
 import { notFoundHandler, problemHandler } from './http/problem.ts';
-import { createIngestRouter } from './ingest/router.ts';
+import { securityHeaders } from './http/securityHeaders.ts';
+import { createIngestRouter, ingestLimitsOf } from './ingest/router.ts';
 import { createIngestService, type IngestService } from './ingest/ingestService.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -225,6 +226,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   app.set('trust proxy', 'loopback');
   app.use(httpMetrics(metrics));
   app.use(accessLog(log.child({ name: 'http' })));
+  app.use(securityHeaders());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', services: [...services] });
   });
@@ -240,7 +242,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     for (const p of await projectionStatus()) metrics.projectionLag.set({ projection: p.name }, p.lagEvents);
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  if (ingest) app.use('/api/v1/ingest', createIngestRouter({ ingest, keyring }));
+  if (ingest) app.use('/api/v1/ingest', createIngestRouter({ ingest, keyring, limits: ingestLimitsOf(config) }));
   if (kpis) {
     // The routers name roles as strings; the keyring checks them against its own list.
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>));

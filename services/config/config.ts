@@ -46,6 +46,24 @@ export const ConfigSchema = z
     SEED: bool.default(true),
     /** Keep a slow live trickle of sample events after seeding. */
     TRICKLE: bool.default(true),
+    /** Largest JSON body (one record or an array) on the ingest routes, bytes; more gets 413. */
+    INGEST_JSON_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+    /** Largest NDJSON stream, bytes (streamed: memory does not grow with it); more gets 413. */
+    INGEST_NDJSON_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
+    /** Largest NDJSON line, bytes. */
+    INGEST_LINE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    /** Largest uploaded CSV / XLSX file, bytes (an XLSX is held whole while read); more gets 413. */
+    INGEST_FILE_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
+    /** Deepest JSON nesting accepted (a record nests a few levels); deeper gets 400. */
+    INGEST_JSON_DEPTH: z.coerce.number().int().min(4).max(1000).default(64),
+    /** Rows an import report lists in full (each of rejected and stored); the rest are counted by field and reason. */
+    INGEST_REPORT_ROWS: z.coerce.number().int().min(0).default(1000),
+    /** File uploads imported at once; more get 429 with Retry-After. */
+    INGEST_CONCURRENT_FILES: z.coerce.number().int().min(1).default(2),
+    /** How far an uploaded XLSX may inflate in all, bytes (zip-bomb guard). */
+    INGEST_XLSX_INFLATED_BYTES: z.coerce.number().int().min(1024 * 1024).default(512 * 1024 * 1024),
+    /** Largest inflated / compressed ratio of an XLSX entry over 1 MiB (spreadsheets stay far below it). */
+    INGEST_XLSX_RATIO: z.coerce.number().min(2).default(100),
   })
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'esdb' && !c.ESDB_CONNECTION_STRING)

@@ -91,6 +91,9 @@ export function sendProblem(req: Request, res: Response, err: unknown, log?: Pro
   const { problem: p, headers, internal } = toProblem(err);
   p.instance = req.originalUrl;
   if (internal) log?.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+  // A refusal before the body was read (413, a bad header): close after answering rather than
+  // read the rest of what may be hundreds of megabytes, or wait for bytes a lying Content-Length promised.
+  if (!req.complete) headers.Connection = 'close';
   res.status(p.status).set(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
 }
 

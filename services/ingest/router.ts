@@ -1,13 +1,17 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import express, { type Request, type Response } from 'express';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../../contracts/errors.ts';
 import { EVENT_DEFINITIONS, SOURCE_CONTEXTS, type SourceContext } from '../../contracts/events/index.ts';
 import type { IngestReport, RecordOutcome } from '../../contracts/ingest.ts';
 import { actorOf, principalOf, type Keyring } from '../auth/keyring.ts';
+import type { Config } from '../config/config.ts';
 import { importStream, type FileFormat } from './files/importFile.ts';
 import type { ByteSource } from './files/readers.ts';
 import { TEMPLATES } from './files/templates.ts';
+import { DEFAULT_INFLATION_LIMITS, type InflationLimits } from './files/zipGuard.ts';
 import type { IngestMeta, IngestService } from './ingestService.ts';
-import { emptyReport, mergeReport } from './report.ts';
+import { checkJsonBytes } from './jsonGuard.ts';
+import { createReportCollector, DEFAULT_REPORT_ROWS } from './report.ts';
 import { eventJsonSchema, eventsJsonSchema, isEventType } from './schemas.ts';
 
 export interface IngestLimits {
@@ -21,6 +25,14 @@ export interface IngestLimits {
   fileBytes: number;
   /** Records per ingest call while streaming. Default 1,000. */
   chunkRecords: number;
+  /** Nesting depth of a JSON body or NDJSON line. Default 64 (records nest a few levels). */
+  jsonDepth: number;
+  /** Rows a report lists in full, each of rejected and of stored ones; the rest are counted. Default 1,000. */
+  reportRows: number;
+  /** File uploads imported at once; more get 429 (each may hold its file, an XLSX whole). Default 2. */
+  concurrentFiles: number;
+  /** How far an uploaded XLSX may inflate (zip-bomb guard). */
+  xlsxInflation: InflationLimits;
 }
 
 export const DEFAULT_INGEST_LIMITS: IngestLimits = {
@@ -29,7 +41,26 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   lineBytes: 1024 * 1024,
   fileBytes: 200 * 1024 * 1024,
   chunkRecords: 1000,
+  jsonDepth: 64,
+  reportRows: DEFAULT_REPORT_ROWS,
+  concurrentFiles: 2,
+  xlsxInflation: DEFAULT_INFLATION_LIMITS,
 };
+
+/** The limits the config sets (INGEST_*). */
+export function ingestLimitsOf(config: Config): IngestLimits {
+  return {
+    ...DEFAULT_INGEST_LIMITS,
+    jsonBytes: config.INGEST_JSON_BYTES,
+    ndjsonBytes: config.INGEST_NDJSON_BYTES,
+    lineBytes: config.INGEST_LINE_BYTES,
+    fileBytes: config.INGEST_FILE_BYTES,
+    jsonDepth: config.INGEST_JSON_DEPTH,
+    reportRows: config.INGEST_REPORT_ROWS,
+    concurrentFiles: config.INGEST_CONCURRENT_FILES,
+    xlsxInflation: { ...DEFAULT_INFLATION_LIMITS, totalBytes: config.INGEST_XLSX_INFLATED_BYTES, ratio: config.INGEST_XLSX_RATIO },
+  };
+}
 
 export interface IngestRouterDeps {
   ingest: IngestService;
@@ -63,61 +94,99 @@ function singleRejection(outcome: Extract<RecordOutcome, { status: 'rejected' }>
   }
 }
 
-/** Request bytes, counted against a limit as they arrive (Content-Length is checked up front too). */
+/** An http-errors shaped 4xx, so the one problem middleware words it. */
+function httpError(status: number, message: string): Error {
+  return Object.assign(new Error(message), { status, statusCode: status, expose: true });
+}
+
+/**
+ * Request bytes, counted against a limit as they arrive (a declared Content-Length over it is
+ * refused before reading). A client that goes away ends the read with a 400 (nobody sees it) rather
+ * than an error event; reading that stops early does not destroy the socket, so the answer (413,
+ * a refused header) still reaches the sender, with `Connection: close`.
+ */
 async function* limitedBody(req: Request, limit: number, what: string): ByteSource {
   const declared = Number(req.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit, what);
   let bytes = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
+  const chunks = req.iterator({ destroyOnReturn: false }) as AsyncIterableIterator<Buffer>;
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await chunks.next();
+    } catch (err) {
+      throw Object.assign(httpError(400, `请求中断: ${(err as Error).message}`), { type: 'request.aborted', cause: err });
+    }
+    if (next.done) return;
+    bytes += next.value.length;
     if (bytes > limit) throw payloadTooLarge(limit, what);
-    yield chunk;
+    yield next.value;
   }
 }
 
-/** NDJSON, read line by line and ingested in chunks as it arrives: never held whole in memory. */
+/**
+ * NDJSON, split into lines as bytes arrive and ingested in chunks: never held whole in memory.
+ * Each line is checked (UTF-8, depth) and parsed on its own; a bad line is that row's rejection.
+ */
 async function ingestNdjson(req: Request, ingest: IngestService, meta: IngestMeta, limits: IngestLimits): Promise<IngestReport> {
-  const report = emptyReport();
-  const decoder = new TextDecoder('utf-8');
-  let pending = '';
+  const collector = createReportCollector({ detailRows: limits.reportRows });
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending: Buffer = Buffer.alloc(0);
   let line = 0;
   let records: unknown[] = [];
   let rows: number[] = [];
+  let sent = 0;
   const flush = async (): Promise<void> => {
     if (records.length === 0) return;
-    mergeReport(report, await ingest.ingest(records, { ...meta, rows }));
+    collector.add(await ingest.ingest(records, { ...meta, rows }));
+    sent += records.length;
     records = [];
     rows = [];
+    // Ingest resolves in microtasks: let the status page, the API and the projections run.
+    await nextTurn();
   };
-  const take = (text: string): void => {
+  const take = (bytes: Buffer): void => {
     line++;
-    if (text.trim() === '') return;
     try {
+      checkJsonBytes(bytes, limits.jsonDepth, line);
+      const text = decoder.decode(bytes);
+      if (text.trim() === '') return;
       records.push(JSON.parse(text));
       rows.push(line);
     } catch (err) {
-      report.received++;
-      report.rejected++;
-      const reason = `JSON 格式错误: ${(err as Error).message}`;
-      report.results.push({ row: line, status: 'rejected', code: 'validation', issues: [{ field: '(line)', row: line, reason }] });
+      const issues = err instanceof ValidationError ? err.issues : [{ field: '(line)', row: line, reason: `JSON 格式错误: ${(err as Error).message}` }];
+      collector.reject({ row: line, status: 'rejected', code: 'validation', issues });
     }
   };
   for await (const chunk of limitedBody(req, limits.ndjsonBytes, 'NDJSON body')) {
-    pending += decoder.decode(chunk as Buffer, { stream: true });
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    if (pending.length > limits.lineBytes) throw payloadTooLarge(limits.lineBytes, `NDJSON line ${line + 1}`);
-    for (const l of lines) {
-      take(l);
+    // A newline byte never occurs inside a UTF-8 sequence: lines split on bytes are whole characters.
+    const buf = pending.length > 0 ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+      if (nl - start > limits.lineBytes) throw payloadTooLarge(limits.lineBytes, `NDJSON line ${line + 1}`);
+      take(buf.subarray(start, nl));
+      start = nl + 1;
       if (records.length >= limits.chunkRecords) await flush();
     }
+    pending = buf.subarray(start);
+    if (pending.length > limits.lineBytes) throw payloadTooLarge(limits.lineBytes, `NDJSON line ${line + 1}`);
   }
-  pending += decoder.decode();
-  if (pending !== '') take(pending);
+  if (pending.length > 0) take(pending);
   await flush();
-  if (report.received === 0) report.position = (await ingest.ingest([], meta)).position;
-  report.results.sort((a, b) => a.row - b.row);
+  const report = collector.report();
+  if (sent === 0) report.position = (await ingest.ingest([], meta)).position;
   return report;
+}
+
+/** A JSON array, ingested a chunk at a time (yielding between) into a capped report. */
+async function ingestArray(body: readonly unknown[], ingest: IngestService, meta: IngestMeta, limits: IngestLimits): Promise<IngestReport> {
+  const collector = createReportCollector({ detailRows: limits.reportRows });
+  if (body.length === 0) collector.add(await ingest.ingest([], meta));
+  for (let start = 0; start < body.length; start += limits.chunkRecords) {
+    collector.add(await ingest.ingest(body.slice(start, start + limits.chunkRecords), { ...meta, firstRow: start + 1 }));
+    await nextTurn();
+  }
+  return collector.report();
 }
 
 function metaOf(req: Request, res: Response, context?: SourceContext): IngestMeta {
@@ -145,7 +214,15 @@ export function createIngestRouter(deps: IngestRouterDeps): express.Router {
   const router = express.Router();
   const writer = keyring.requireRole('ingest');
   const reader = keyring.requireRole('ingest', 'viewer', 'analyst');
-  const json = express.json({ limit: limits.jsonBytes, strict: true });
+  // verify sees the raw bytes before parsing: invalid UTF-8 was stored as U+FFFD, and depth is refused before JSON.parse.
+  const json = express.json({ limit: limits.jsonBytes, strict: true, verify: (_req, _res, buf) => checkJsonBytes(buf, limits.jsonDepth) });
+  // body-parser answers a Content-Length over its limit only after reading off the whole body, so a
+  // lying 300 MB Content-Length left the sender waiting for ever: refuse the declared length first.
+  const declaredJson: express.RequestHandler = (req, _res, next) => {
+    const declared = Number(req.get('content-length'));
+    next(req.is('application/json') && Number.isFinite(declared) && declared > limits.jsonBytes ? payloadTooLarge(limits.jsonBytes, 'JSON body') : undefined);
+  };
+  let filesInFlight = 0;
 
   const records = async (req: Request, res: Response, context?: SourceContext): Promise<void> => {
     const meta = metaOf(req, res, context);
@@ -160,7 +237,7 @@ export function createIngestRouter(deps: IngestRouterDeps): express.Router {
     }
     const body: unknown = req.body;
     if (Array.isArray(body)) {
-      res.status(200).json(await ingest.ingest(body, meta));
+      res.status(200).json(await ingestArray(body, ingest, meta, limits));
       return;
     }
     const report = await ingest.ingest([body], meta);
@@ -169,8 +246,8 @@ export function createIngestRouter(deps: IngestRouterDeps): express.Router {
     res.status(outcome.status === 'accepted' ? 201 : 200).json(report);
   };
 
-  router.post('/records', writer, json, (req, res) => records(req, res));
-  router.post('/:context/records', writer, json, (req, res) => records(req, res, contextParam(req.params.context)));
+  router.post('/records', writer, declaredJson, json, (req, res) => records(req, res));
+  router.post('/:context/records', writer, declaredJson, json, (req, res) => records(req, res, contextParam(req.params.context)));
 
   router.post('/files', writer, async (req, res) => {
     const template = typeof req.query.template === 'string' ? req.query.template : '';
@@ -186,16 +263,27 @@ export function createIngestRouter(deps: IngestRouterDeps): express.Router {
     const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
     const document = str(req.query.document) ?? str(req.get('x-file-name'));
     const batch = str(req.query.batch);
+    if (filesInFlight >= limits.concurrentFiles) {
+      res.set('Retry-After', '10');
+      throw httpError(429, `同时导入的文件已达上限 (${limits.concurrentFiles} 个), 请稍后重试`);
+    }
     const meta = metaOf(req, res);
-    const report = await importStream(ingest, limitedBody(req, limits.fileBytes, 'file'), format, {
-      template,
-      actor: meta.actor,
-      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
-      ...(document ? { document } : {}),
-      ...(batch ? { batch } : {}),
-      chunkRows: limits.chunkRecords,
-    });
-    res.status(200).json(report);
+    filesInFlight++;
+    try {
+      const report = await importStream(ingest, limitedBody(req, limits.fileBytes, 'file'), format, {
+        template,
+        actor: meta.actor,
+        ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+        ...(document ? { document } : {}),
+        ...(batch ? { batch } : {}),
+        chunkRows: limits.chunkRecords,
+        reportRows: limits.reportRows,
+        xlsxInflation: limits.xlsxInflation,
+      });
+      res.status(200).json(report);
+    } finally {
+      filesInFlight--;
+    }
   });
 
   router.get('/templates', reader, (_req, res) => {

@@ -1,12 +1,14 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ValidationError, type FieldIssue } from '../../../contracts/errors.ts';
 import type { IngestReport } from '../../../contracts/ingest.ts';
 import type { IngestService } from '../ingestService.ts';
-import { emptyReport, mergeReport } from '../report.ts';
+import { createReportCollector } from '../report.ts';
 import { coerceCell, setPath } from './coerce.ts';
 import { csvRows, xlsxRows, type ByteSource, type SheetRow } from './readers.ts';
 import { normaliseHeader, templateByName, TEMPLATES, type FileTemplate, type TemplateColumn } from './templates.ts';
+import type { InflationLimits } from './zipGuard.ts';
 
 export type FileFormat = 'csv' | 'xlsx';
 
@@ -25,6 +27,10 @@ export interface FileImportOptions {
   onProgress?: (done: number, total?: number) => void;
   /** Data rows expected, when the caller knows (for the progress total). */
   totalRows?: number;
+  /** Rows the report lists in full, each of rejected and of stored ones (default 1,000); the rest are counted. */
+  reportRows?: number;
+  /** How far an XLSX may inflate (zip-bomb guard); default DEFAULT_INFLATION_LIMITS. */
+  xlsxInflation?: InflationLimits;
 }
 
 function templateOrThrow(name: string): FileTemplate {
@@ -52,6 +58,20 @@ function mapHeader(template: FileTemplate, header: SheetRow): (TemplateColumn | 
     const n = normaliseHeader(String(c ?? ''));
     return lookup.get(n) ?? lookup.get(n.replace(/\([^)]*\)$/, ''));
   });
+  // Two columns for one field (the same header twice, or a header and its alias): the last one
+  // silently won. Refuse, naming both headers.
+  const seen = new Map<string, string>();
+  header.cells.forEach((c, i) => {
+    const text = String(c ?? '').trim();
+    if (text === '') return;
+    const key = columns[i] ? `col:${columns[i]!.header}` : `text:${normaliseHeader(text)}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const what = first === text ? `列 "${text}" 出现了两次` : `列 "${first}" 与 "${text}" 是同一字段`;
+      throw new ValidationError(`表头重复: ${what} (第 ${header.row} 行); 请删除多余的列`, [{ field: text, row: header.row, reason: `表头重复: ${what}`, value: text }]);
+    }
+    seen.set(key, text);
+  });
   const missing = template.columns.filter((c) => c.required && !columns.includes(c));
   if (missing.length > 0) {
     throw new ValidationError(
@@ -78,7 +98,7 @@ export async function importRows(ingest: IngestService, rows: AsyncIterable<Shee
   const headerOf = new Map<string, string>(template.columns.filter((c) => c.field).map((c) => [`data.${c.field}`, c.header]));
   const relabel = (issues: FieldIssue[]): FieldIssue[] => issues.map((i) => ({ ...i, field: headerOf.get(i.field) ?? i.field }));
 
-  const report: IngestReport = emptyReport();
+  const collector = createReportCollector({ detailRows: options.reportRows });
   let columns: (TemplateColumn | undefined)[] | undefined;
   let records: unknown[] = [];
   let rowNumbers: number[] = [];
@@ -88,11 +108,13 @@ export async function importRows(ingest: IngestService, rows: AsyncIterable<Shee
     if (records.length === 0) return;
     const part = await ingest.ingest(records, { actor: options.actor, rows: rowNumbers, ...(options.correlationId ? { correlationId: options.correlationId } : {}) });
     for (const r of part.results) if (r.status === 'rejected') r.issues = relabel(r.issues);
-    mergeReport(report, part);
+    collector.add(part);
     done += records.length;
     records = [];
     rowNumbers = [];
     options.onProgress?.(done, options.totalRows);
+    // Ingest resolves in microtasks: let the status page, the API and the projections run between chunks.
+    await nextTurn();
   };
 
   for await (const row of rows) {
@@ -118,6 +140,7 @@ export async function importRows(ingest: IngestService, rows: AsyncIterable<Shee
   if (!columns) throw new ValidationError('文件是空的: 第 1 行应为表头', [{ field: '(file)', row: 1, reason: '没有表头' }]);
   await flush();
   options.onProgress?.(done, done);
+  const report = collector.report();
   if (report.received === 0) {
     const head = await ingest.ingest([], { actor: options.actor });
     report.position = head.position;
@@ -127,7 +150,7 @@ export async function importRows(ingest: IngestService, rows: AsyncIterable<Shee
 
 /** Imports a CSV or XLSX byte stream (e.g. an HTTP request body). */
 export function importStream(ingest: IngestService, source: ByteSource, format: FileFormat, options: FileImportOptions): Promise<IngestReport> {
-  return importRows(ingest, format === 'csv' ? csvRows(source) : xlsxRows(source), options);
+  return importRows(ingest, format === 'csv' ? csvRows(source) : xlsxRows(source, options.xlsxInflation ? { inflation: options.xlsxInflation } : {}), options);
 }
 
 /** The format of a file by its extension. */

@@ -1,9 +1,10 @@
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { ValidationError } from '../../../contracts/errors.ts';
 import type { Cell } from './coerce.ts';
+import { checkInflation, DEFAULT_INFLATION_LIMITS, type InflationLimits } from './zipGuard.ts';
 
 /** One spreadsheet row: its number as a spreadsheet shows it (header = 1) and its cells by column. */
 export interface SheetRow {
@@ -78,8 +79,12 @@ async function* decode(source: ByteSource, onEncoding?: (e: CsvEncoding) => void
  * blank ones too (they are skipped but keep the numbering a spreadsheet shows).
  */
 export async function* csvRows(source: ByteSource): AsyncGenerator<SheetRow> {
-  const parser = Readable.from(decode(source), { objectMode: false }).pipe(
+  // pipeline, not pipe: a failing source (an aborted upload, a body over the limit) must reach the
+  // parser's iterator below; with pipe it was an unhandled 'error' event that ended the process.
+  const parser = pipeline(
+    Readable.from(decode(source), { objectMode: false }),
     parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: true, bom: true }),
+    () => undefined,
   );
   let row = 0;
   try {
@@ -113,35 +118,41 @@ function plainCell(v: ExcelValue): Cell {
 }
 
 /**
- * Workbooks up to this size are read whole: exceljs's streaming reader parks worksheets that come
- * before workbook.xml in the zip (exceljs itself writes them so) in temp files, and under load it was
- * seen to lose track of the workbook ("reading 'sheets' of undefined"). Department files are far
- * smaller; larger ones are still streamed.
+ * Workbooks this small (packed and inflated) are read whole: exceljs's streaming reader parks worksheets
+ * that come before workbook.xml in the zip (exceljs itself writes them so) in temp files, and under
+ * load it was seen to lose track of the workbook ("reading 'sheets' of undefined"). Department files
+ * are far smaller; larger ones are streamed, which keeps memory bounded.
  */
 const WHOLE_XLSX_BYTES = 32 * 1024 * 1024;
+const WHOLE_XLSX_INFLATED = 32 * 1024 * 1024;
 
-/** Rows of the first worksheet of an XLSX workbook. */
-export async function* xlsxRows(source: ByteSource, options: { wholeBytes?: number } = {}): AsyncGenerator<SheetRow> {
-  const wholeBytes = options.wholeBytes ?? WHOLE_XLSX_BYTES;
-  const head: Buffer[] = [];
-  let size = 0;
-  const iterator = source[Symbol.asyncIterator]();
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : Buffer.from(next.value);
-    head.push(chunk);
-    size += chunk.length;
-    if (size > wholeBytes) {
-      // Too large to hold: stream what was read and the rest.
-      yield* xlsxRowsStreamed((async function* () {
-        yield* head;
-        for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value;
-      })());
-      return;
-    }
+export interface XlsxOptions {
+  /** Read whole when the file is at most this many bytes (default 32 MiB) and inflates to at most 32 MiB; else streamed. */
+  wholeBytes?: number;
+  inflation?: InflationLimits;
+}
+
+/**
+ * Rows of the first worksheet of an XLSX workbook. The file is held (the route bounds its size)
+ * and its zip checked before anything inflates it: a zip bomb is refused, not expanded.
+ */
+export async function* xlsxRows(source: ByteSource, options: XlsxOptions = {}): AsyncGenerator<SheetRow> {
+  const parts: Buffer[] = [];
+  for await (const chunk of source) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  const zip = Buffer.concat(parts);
+  parts.length = 0;
+  const inflated = await checkInflation(zip, options.inflation ?? DEFAULT_INFLATION_LIMITS);
+  if (zip.length > (options.wholeBytes ?? WHOLE_XLSX_BYTES) || inflated > WHOLE_XLSX_INFLATED) {
+    // In slices: the reader's parser takes its input a piece at a time.
+    const slices = function* (): Generator<Buffer> {
+      for (let i = 0; i < zip.length; i += 1024 * 1024) yield zip.subarray(i, i + 1024 * 1024);
+    };
+    yield* xlsxRowsStreamed(slices());
+    return;
   }
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(Buffer.concat(head) as unknown as ArrayBuffer);
+    await workbook.xlsx.load(zip as unknown as ArrayBuffer);
   } catch (err) {
     throw new ValidationError(`无法读取 XLSX 文件: ${(err as Error).message}`, [{ field: '(file)', reason: (err as Error).message }]);
   }
@@ -154,7 +165,7 @@ export async function* xlsxRows(source: ByteSource, options: { wholeBytes?: numb
 }
 
 /** Rows of the first worksheet of a large XLSX workbook, streamed (exceljs WorkbookReader). */
-async function* xlsxRowsStreamed(source: ByteSource): AsyncGenerator<SheetRow> {
+async function* xlsxRowsStreamed(source: Iterable<Buffer>): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source), {
     sharedStrings: 'cache',
     // Styles tell a date cell from a number: without them dates arrive as serial numbers.

@@ -33,9 +33,10 @@
  * since boundaries depend on timing; otherwise a rebuild would not equal the live result.
  */
 import { createHash } from 'node:crypto';
-import { IllegalStateError, isBrainError, ValidationError } from '../../contracts/errors.ts';
+import { IllegalStateError, ValidationError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
+import { POLICIES, withRetry as retrying, type RetryPolicy } from '../../contracts/retry.ts';
 import { migrate, quoteIdent } from '../migrations/migrate.ts';
 import type { EventSource, Projection, Row } from '../projection.ts';
 import { createBookkeeping, type BuildRecord, type CheckpointRecord, type DeadLetter } from './bookkeeping.ts';
@@ -62,13 +63,6 @@ export interface RunnerLog {
   error(obj: object, msg?: string): void;
 }
 
-/** Retries of one failed write: a declared policy, applied only to errors marked retriable. */
-export interface RetryPolicy {
-  initialDelayMs: number;
-  multiplier: number;
-  maxRetries: number;
-}
-
 export interface ProjectionRunnerOptions {
   olap: OlapClient;
   /** Where events come from; if it has `head()`, lag and "caught up" use it. */
@@ -83,7 +77,11 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Longest time an open batch waits before a flush (default 1,000 ms). */
   flushMs?: number;
-  /** Default: 5 retries from 200 ms, ×2. */
+  /**
+   * Retries of a failed write, applied only to errors the OLAP adapter marked retriable
+   * (default POLICIES.OLAP_WRITES: from 200 ms, ×2, up to 10 s, with jitter, until it succeeds or
+   * the runner stops). A lane so waits out a ClickHouse outage and resumes where it was.
+   */
   retry?: RetryPolicy;
   /**
    * Called with the events whose projection threw, after they are in projection_dead_letters
@@ -155,7 +153,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const rebuildSource = options.rebuildSource ?? source;
   const batchSize = options.batchSize ?? 5_000;
   const flushMs = options.flushMs ?? 1_000;
-  const retry = options.retry ?? { initialDelayMs: 200, multiplier: 2, maxRetries: 5 };
+  const retry = options.retry ?? POLICIES.OLAP_WRITES;
   const log = options.log ?? SILENT;
   const books = createBookkeeping(olap);
   const db = quoteIdent(olap.database);
@@ -190,19 +188,16 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     return result;
   }
 
-  async function withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    let delay = retry.initialDelayMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        const retriable = isBrainError(err) && err.retriable;
-        if (!retriable || attempt >= retry.maxRetries) throw err;
-        log.warn({ err, attempt, what }, 'projection write failed, retrying');
-        await new Promise((r) => setTimeout(r, delay));
-        delay *= retry.multiplier;
-      }
-    }
+  /** Ends retry waits when the runner stops, so stop() never waits on an outage. */
+  let stopping = new AbortController();
+
+  function withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return retrying(fn, {
+      policy: retry,
+      signal: stopping.signal,
+      onRetry: (err, attempt, delayMs) =>
+        log.warn({ err: err instanceof Error ? err.message : String(err), attempt, what, retryInMs: delayMs }, 'projection write failed (transient), retrying'),
+    });
   }
 
   // ---- tables and views ------------------------------------------------------------------
@@ -640,6 +635,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   async function stopAll(): Promise<void> {
     running = false;
+    stopping.abort();
     if (timer) clearInterval(timer);
     timer = undefined;
     await Promise.all(groups.map((g) => g.handle?.stop()));
@@ -649,6 +645,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     async start() {
       if (running) return;
       running = true;
+      stopping = new AbortController();
       await migrate(olap);
       await headNow();
       const { live, building } = await reconcile();

@@ -43,14 +43,14 @@ describe('when the Kafka broker dies mid-stream and comes back', () => {
 
     const relay = createRelay({
       store,
-      kafka: { brokers: broker.brokers, clientId: 'relay-restart-test', retry: { initialRetryTime: 100, multiplier: 2, maxRetryTime: 1000, retries: 4 } },
+      kafka: { brokers: broker.brokers, clientId: 'relay-restart-test', retry: { initialDelayMs: 100, multiplier: 2, maxDelayMs: 1000, maxRetries: 4, jitter: 0.2 } },
       topic,
       partitions: 3,
       replicationFactor: 1,
       checkpoint: { path: path.join(dir, 'relay.checkpoint.json') },
       log: testLog(),
       maxBatch: 25,
-      restart: { initialRetryTime: 200, multiplier: 2, maxRetryTime: 1000, retries: Infinity },
+      restart: { initialDelayMs: 200, multiplier: 2, maxDelayMs: 1000, maxRetries: Infinity, jitter: 0.2 },
     });
     try {
       await relay.start();

@@ -41,13 +41,19 @@ import { migrate, quoteIdent } from '../migrations/migrate.ts';
 import type { EventSource, Projection, Row } from '../projection.ts';
 import { createBookkeeping, type BuildRecord, type CheckpointRecord, type DeadLetter } from './bookkeeping.ts';
 
-export type ProjectionRunState = 'catching-up' | 'live' | 'rebuilding' | 'failed';
+/**
+ * `ahead-of-store`: the checkpoint is past the store's head, so the store lost events the
+ * projection had already seen (restored from an older copy, a lost WAL). New events at positions
+ * at or below the checkpoint would be skipped as redeliveries; a rebuild repairs it.
+ */
+export type ProjectionRunState = 'catching-up' | 'live' | 'rebuilding' | 'failed' | 'ahead-of-store';
 
 /** One line of GET /api/v1/status `projections`. */
 export interface ProjectionStatus {
   name: string;
   version: number;
   checkpoint: number;
+  /** Events behind the store head; negative when the checkpoint is ahead of it (`ahead-of-store`). */
   lagEvents: number;
   lagSeconds: number;
   state: ProjectionRunState;
@@ -172,6 +178,26 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let maxSeen = 0;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+
+  /** The store's own head now (not the highest seen), when the sources can tell. */
+  async function storeHead(): Promise<number | undefined> {
+    const head = rebuildSource.head ?? source.head;
+    return head ? head() : undefined;
+  }
+
+  /** Lanes already reported as ahead of the store (logged once each, as an error). */
+  const reportedAhead = new WeakSet<Lane>();
+  function checkAhead(lane: Lane, head: number | undefined): boolean {
+    if (head === undefined || lane.checkpoint <= head) return false;
+    if (!reportedAhead.has(lane)) {
+      reportedAhead.add(lane);
+      log.error(
+        { projection: lane.projection.name, build: lane.record.build, checkpoint: lane.checkpoint, storeHead: head },
+        `projection ${lane.projection.name}: checkpoint ${lane.checkpoint} is AHEAD of the event store head ${head}: the store lost events this projection had seen (restored from an older copy?), and new events up to position ${lane.checkpoint} would never be projected. Restore the right store, or rebuild: POST /api/v1/admin/projections/${lane.projection.name}/rebuild`,
+      );
+    }
+    return true;
+  }
 
   async function headNow(): Promise<number> {
     const head = source.head ?? rebuildSource.head;
@@ -654,6 +680,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       // With a separate rebuild source, the live group runs even with no lane yet: builds hand over to it.
       if (live.length > 0 || rebuildSource !== source) await startGroup(live);
       for (const lane of building) await runBuilding(lane);
+      const actual = await storeHead();
+      for (const lane of live) checkAhead(lane, actual);
       log.info({ projections: projections.map((p) => `${p.name}@v${p.version}`), head: knownHead }, 'projection runner started');
     },
 
@@ -672,6 +700,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     },
 
     async status() {
+      const actual = await storeHead();
       const head = await headNow();
       const now = Date.now();
       return projections.map((p): ProjectionStatus => {
@@ -681,6 +710,18 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         const srv = serving.get(p.name);
         const servingInfo = srv ? { build: srv.record.build, version: srv.record.version, checkpoint: srv.checkpoint } : null;
         if (!lane) return { name: p.name, version: p.version, checkpoint: 0, lagEvents: head, lagSeconds: 0, state: 'catching-up', serving: servingInfo };
+        // The serving lane decides: a rebuild in progress repairs it, and says so as `rebuilding`.
+        if (!building && live && checkAhead(live, actual))
+          return {
+            name: p.name,
+            version: live.record.version,
+            checkpoint: live.checkpoint,
+            lagEvents: actual! - live.checkpoint,
+            lagSeconds: 0,
+            state: 'ahead-of-store',
+            serving: servingInfo,
+            error: `checkpoint ${live.checkpoint} is ahead of the store head ${actual}; rebuild the projection`,
+          };
         const lagEvents = Math.max(0, head - lane.checkpoint);
         const since = lane.lastRecordedAt ?? lane.startedAt;
         const lagSeconds = lagEvents > 0 ? Math.max(0, (now - since) / 1000) : 0;

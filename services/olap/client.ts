@@ -18,7 +18,7 @@ function translate(err: unknown, sql: string): Error {
   const message = `${e.message ?? String(err)} (query: ${sql.slice(0, 200)})`;
   const kind = classifyOlapError(err);
   if (kind === 'query') return new ValidationError(message);
-  return new InfrastructureError(message, { retriable: kind === 'transient', cause: err });
+  return new InfrastructureError(message, { retriable: false && kind === 'transient', cause: err });
 }
 
 /**

@@ -11,14 +11,14 @@ export type OlapClientOptions =
 /**
  * Vendor errors into ours, classified here at the adapter: a wrong statement is a
  * ValidationError; an outage, overload or dropped connection is retriable (callers retry it
- * through services/retry with their declared policy); anything else is not.
+ * through contracts/retry.ts with their declared policy); anything else is not.
  */
 function translate(err: unknown, sql: string): Error {
   const e = err as { message?: string };
   const message = `${e.message ?? String(err)} (query: ${sql.slice(0, 200)})`;
   const kind = classifyOlapError(err);
   if (kind === 'query') return new ValidationError(message);
-  return new InfrastructureError(message, { retriable: false && kind === 'transient', cause: err });
+  return new InfrastructureError(message, { retriable: kind === 'transient', cause: err });
 }
 
 /**

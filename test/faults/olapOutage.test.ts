@@ -80,7 +80,7 @@ describe('when the ClickHouse server of a Kafka-fed worker goes away and comes b
     // The outage: the server dies while events keep arriving; the worker's writes fail meanwhile.
     await olap.kill('SIGKILL');
     accepted += (await postNdjson(ingestUrl, keys.ingest, records.slice(third, 2 * third))).accepted;
-    for (const deadline = Date.now() + 10_000; !/projection write failed \(transient\), retrying/.test(worker.output()); ) {
+    for (const deadline = Date.now() + 60_000; !/projection write failed \(transient\), retrying/.test(worker.output()); ) {
       if (Date.now() > deadline) throw new Error(`the worker never retried a write:\n${worker.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -76,12 +76,14 @@ export class IllegalStateError extends BrainError {
 }
 
 export class InfrastructureError extends BrainError {
-  readonly status = 503;
+  /** 503, or 507 when the storage under the data folder is full (nothing of the request was stored). */
+  readonly status: 503 | 507;
   readonly code = 'infrastructure';
   override readonly retriable: boolean;
-  constructor(message: string, options: { retriable: boolean; cause?: unknown }) {
+  constructor(message: string, options: { retriable: boolean; cause?: unknown; status?: 503 | 507 }) {
     super(message, { cause: options.cause });
     this.retriable = options.retriable;
+    this.status = options.status ?? 503;
   }
 }
 

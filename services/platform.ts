@@ -239,7 +239,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   app.get('/metrics', async (_req, res) => {
     if (store) metrics.storeHead.set((await store.head()).position);
-    for (const p of await projectionStatus()) metrics.projectionLag.set({ projection: p.name }, p.lagEvents);
+    for (const p of await projectionStatus()) {
+      metrics.projectionLag.set({ projection: p.name }, p.lagEvents);
+      metrics.projectionAheadOfStore.set({ projection: p.name }, p.state === 'ahead-of-store' ? 1 : 0);
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (ingest) app.use('/api/v1/ingest', createIngestRouter({ ingest, keyring, limits: ingestLimitsOf(config) }));

@@ -33,20 +33,27 @@
  * since boundaries depend on timing; otherwise a rebuild would not equal the live result.
  */
 import { createHash } from 'node:crypto';
-import { IllegalStateError, isBrainError, ValidationError } from '../../contracts/errors.ts';
+import { IllegalStateError, ValidationError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
+import { POLICIES, withRetry as retrying, type RetryPolicy } from '../../contracts/retry.ts';
 import { migrate, quoteIdent } from '../migrations/migrate.ts';
 import type { EventSource, Projection, Row } from '../projection.ts';
 import { createBookkeeping, type BuildRecord, type CheckpointRecord, type DeadLetter } from './bookkeeping.ts';
 
-export type ProjectionRunState = 'catching-up' | 'live' | 'rebuilding' | 'failed';
+/**
+ * `ahead-of-store`: the checkpoint is past the store's head, so the store lost events the
+ * projection had already seen (restored from an older copy, a lost WAL). New events at positions
+ * at or below the checkpoint would be skipped as redeliveries; a rebuild repairs it.
+ */
+export type ProjectionRunState = 'catching-up' | 'live' | 'rebuilding' | 'failed' | 'ahead-of-store';
 
 /** One line of GET /api/v1/status `projections`. */
 export interface ProjectionStatus {
   name: string;
   version: number;
   checkpoint: number;
+  /** Events behind the store head; negative when the checkpoint is ahead of it (`ahead-of-store`). */
   lagEvents: number;
   lagSeconds: number;
   state: ProjectionRunState;
@@ -60,13 +67,6 @@ export interface RunnerLog {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
-}
-
-/** Retries of one failed write: a declared policy, applied only to errors marked retriable. */
-export interface RetryPolicy {
-  initialDelayMs: number;
-  multiplier: number;
-  maxRetries: number;
 }
 
 export interface ProjectionRunnerOptions {
@@ -83,7 +83,11 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Longest time an open batch waits before a flush (default 1,000 ms). */
   flushMs?: number;
-  /** Default: 5 retries from 200 ms, ×2. */
+  /**
+   * Retries of a failed write, applied only to errors the OLAP adapter marked retriable
+   * (default POLICIES.OLAP_WRITES: from 200 ms, ×2, up to 10 s, with jitter, until it succeeds or
+   * the runner stops). A lane so waits out a ClickHouse outage and resumes where it was.
+   */
   retry?: RetryPolicy;
   /**
    * Called with the events whose projection threw, after they are in projection_dead_letters
@@ -155,7 +159,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const rebuildSource = options.rebuildSource ?? source;
   const batchSize = options.batchSize ?? 5_000;
   const flushMs = options.flushMs ?? 1_000;
-  const retry = options.retry ?? { initialDelayMs: 200, multiplier: 2, maxRetries: 5 };
+  const retry = options.retry ?? POLICIES.OLAP_WRITES;
   const log = options.log ?? SILENT;
   const books = createBookkeeping(olap);
   const db = quoteIdent(olap.database);
@@ -175,6 +179,26 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let timer: NodeJS.Timeout | undefined;
   let running = false;
 
+  /** The store's own head now (not the highest seen), when the sources can tell. */
+  async function storeHead(): Promise<number | undefined> {
+    const head = rebuildSource.head ?? source.head;
+    return head ? head() : undefined;
+  }
+
+  /** Lanes already reported as ahead of the store (logged once each, as an error). */
+  const reportedAhead = new WeakSet<Lane>();
+  function checkAhead(lane: Lane, head: number | undefined): boolean {
+    if (head === undefined || lane.checkpoint <= head) return false;
+    if (!reportedAhead.has(lane)) {
+      reportedAhead.add(lane);
+      log.error(
+        { projection: lane.projection.name, build: lane.record.build, checkpoint: lane.checkpoint, storeHead: head },
+        `projection ${lane.projection.name}: checkpoint ${lane.checkpoint} is AHEAD of the event store head ${head}: the store lost events this projection had seen (restored from an older copy?), and new events up to position ${lane.checkpoint} would never be projected. Restore the right store, or rebuild: POST /api/v1/admin/projections/${lane.projection.name}/rebuild`,
+      );
+    }
+    return true;
+  }
+
   async function headNow(): Promise<number> {
     const head = source.head ?? rebuildSource.head;
     if (head) knownHead = Math.max(knownHead, await head());
@@ -190,19 +214,16 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     return result;
   }
 
-  async function withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    let delay = retry.initialDelayMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        const retriable = isBrainError(err) && err.retriable;
-        if (!retriable || attempt >= retry.maxRetries) throw err;
-        log.warn({ err, attempt, what }, 'projection write failed, retrying');
-        await new Promise((r) => setTimeout(r, delay));
-        delay *= retry.multiplier;
-      }
-    }
+  /** Ends retry waits when the runner stops, so stop() never waits on an outage. */
+  let stopping = new AbortController();
+
+  function withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return retrying(fn, {
+      policy: retry,
+      signal: stopping.signal,
+      onRetry: (err, attempt, delayMs) =>
+        log.warn({ err: err instanceof Error ? err.message : String(err), attempt, what, retryInMs: delayMs }, 'projection write failed (transient), retrying'),
+    });
   }
 
   // ---- tables and views ------------------------------------------------------------------
@@ -640,6 +661,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   async function stopAll(): Promise<void> {
     running = false;
+    stopping.abort();
     if (timer) clearInterval(timer);
     timer = undefined;
     await Promise.all(groups.map((g) => g.handle?.stop()));
@@ -649,6 +671,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     async start() {
       if (running) return;
       running = true;
+      stopping = new AbortController();
       await migrate(olap);
       await headNow();
       const { live, building } = await reconcile();
@@ -657,6 +680,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       // With a separate rebuild source, the live group runs even with no lane yet: builds hand over to it.
       if (live.length > 0 || rebuildSource !== source) await startGroup(live);
       for (const lane of building) await runBuilding(lane);
+      const actual = await storeHead();
+      for (const lane of live) checkAhead(lane, actual);
       log.info({ projections: projections.map((p) => `${p.name}@v${p.version}`), head: knownHead }, 'projection runner started');
     },
 
@@ -675,6 +700,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     },
 
     async status() {
+      const actual = await storeHead();
       const head = await headNow();
       const now = Date.now();
       return projections.map((p): ProjectionStatus => {
@@ -684,6 +710,18 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         const srv = serving.get(p.name);
         const servingInfo = srv ? { build: srv.record.build, version: srv.record.version, checkpoint: srv.checkpoint } : null;
         if (!lane) return { name: p.name, version: p.version, checkpoint: 0, lagEvents: head, lagSeconds: 0, state: 'catching-up', serving: servingInfo };
+        // The serving lane decides: a rebuild in progress repairs it, and says so as `rebuilding`.
+        if (!building && live && checkAhead(live, actual))
+          return {
+            name: p.name,
+            version: live.record.version,
+            checkpoint: live.checkpoint,
+            lagEvents: actual! - live.checkpoint,
+            lagSeconds: 0,
+            state: 'ahead-of-store',
+            serving: servingInfo,
+            error: `checkpoint ${live.checkpoint} is ahead of the store head ${actual}; rebuild the projection`,
+          };
         const lagEvents = Math.max(0, head - lane.checkpoint);
         const since = lane.lastRecordedAt ?? lane.startedAt;
         const lagSeconds = lagEvents > 0 ? Math.max(0, (now - since) / 1000) : 0;

@@ -17,16 +17,19 @@ export async function readProjectionStatus(olap: OlapClient, projections: readon
     const building = mine.find((b) => b.state === 'building');
     const cp = live ? checkpoints.get(`${p.name}/${live.build}`) : undefined;
     const checkpoint = cp?.position ?? 0;
-    const lagEvents = Math.max(0, head - checkpoint);
+    // A checkpoint past the head: the store lost events the projection had seen (see ProjectionRunState).
+    const ahead = !building && checkpoint > head;
+    const lagEvents = ahead ? head - checkpoint : Math.max(0, head - checkpoint);
     const lagSeconds = lagEvents > 0 && cp?.lastRecordedAt ? Math.max(0, (now - cp.lastRecordedAt) / 1000) : 0;
     return {
       name: p.name,
       version: live?.version ?? p.version,
       checkpoint,
       lagEvents,
-      lagSeconds,
-      state: building ? 'rebuilding' : lagEvents === 0 ? 'live' : 'catching-up',
+      lagSeconds: ahead ? 0 : lagSeconds,
+      state: building ? 'rebuilding' : ahead ? 'ahead-of-store' : lagEvents === 0 ? 'live' : 'catching-up',
       serving: live ? { build: live.build, version: live.version, checkpoint } : null,
+      ...(ahead ? { error: `checkpoint ${checkpoint} is ahead of the store head ${head}; rebuild the projection` } : {}),
     };
   });
 }

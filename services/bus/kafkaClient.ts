@@ -1,27 +1,19 @@
-import kafkajs, { type Admin, type Kafka, type Producer, type RetryOptions } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka, type Producer } from 'kafkajs';
 import { BrainError, InfrastructureError, ValidationError } from '../../contracts/errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import { POLICIES, type RetryPolicy } from '../../contracts/retry.ts';
 
 const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
-
-/** How a Kafka call is retried: delays grow from `initialRetryTime` by `multiplier` up to `maxRetryTime`. */
-export interface RetryPolicy {
-  initialRetryTime: number;
-  multiplier: number;
-  maxRetryTime: number;
-  /** Retries after the first attempt; `Infinity` for a loop that only a stop ends. */
-  retries: number;
-}
 
 /**
  * Each kafkajs request: 300 ms, 600 ms, … capped at 10 s, 8 retries (~40 s in all), which rides
  * out a broker restart or a leader election without the caller seeing an error.
  */
-export const KAFKA_RETRY: RetryPolicy = { initialRetryTime: 300, multiplier: 2, maxRetryTime: 10_000, retries: 8 };
+export const KAFKA_RETRY: RetryPolicy = POLICIES.KAFKA_REQUESTS;
 
-/** The delay before retry number `attempt` (0-based) of a policy. */
-export function retryDelay(policy: RetryPolicy, attempt: number): number {
-  return Math.min(policy.maxRetryTime, policy.initialRetryTime * policy.multiplier ** attempt);
+/** kafkajs's own retry options for a policy (kafkajs applies the jitter itself, as `factor`). */
+export function toKafkajsRetry(policy: RetryPolicy): { initialRetryTime: number; multiplier: number; maxRetryTime: number; retries: number; factor: number } {
+  return { initialRetryTime: policy.initialDelayMs, multiplier: policy.multiplier, maxRetryTime: policy.maxDelayMs, retries: policy.maxRetries, factor: policy.jitter };
 }
 
 export interface KafkaConnection {
@@ -53,7 +45,7 @@ export function assertPositiveInt(field: string, value: number, advice: string):
 /** A kafkajs client whose log lines go to the platform logger. */
 export function createKafka(conn: KafkaConnection, log: Logger): Kafka {
   assertConnection(conn);
-  const retry: RetryOptions = { ...(conn.retry ?? KAFKA_RETRY) };
+  const retry = toKafkajsRetry(conn.retry ?? KAFKA_RETRY);
   return new KafkaClient({
     brokers: conn.brokers,
     clientId: conn.clientId ?? 'innovation-brain',
@@ -163,18 +155,4 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec, log: Logger): P
       ]);
     throw translateKafkaError(err, `creating topic ${spec.topic}`);
   }
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -5,7 +5,7 @@ import type { EventSource } from '../../projections/projection.ts';
 import type { Logger } from '../observability/logger.ts';
 import { decodeEvent } from './codec.ts';
 import { deadLetterHeaders, type DeadLetter } from './dlq.ts';
-import { createKafka, createProducer, ensureTopic, translateKafkaError, type KafkaConnection, EVENTS_TOPIC_CONFIGS } from './kafkaClient.ts';
+import { createKafka, createProducer, ensureTopic, toKafkajsRetry, translateKafkaError, type KafkaConnection, EVENTS_TOPIC_CONFIGS } from './kafkaClient.ts';
 
 export interface KafkaEventSourceOptions extends KafkaConnection {
   /** The events topic the relay publishes to (KAFKA_TOPIC). */
@@ -108,7 +108,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
         heartbeatInterval: options.heartbeatInterval ?? 3000,
         maxWaitTimeInMs: 500,
         retry: {
-          ...options.retry,
+          ...(options.retry ? toKafkajsRetry(options.retry) : {}),
           // A failure that outlived the retries restarts the consumer (it rejoins and resumes from
           // the committed offsets) when it may pass; our own non-retriable errors stop it.
           restartOnFailure: async (err: Error) => (err instanceof BrainError ? err.retriable : true),

@@ -5,7 +5,8 @@ import type { EventStore } from '../../contracts/ports.ts';
 import type { Logger } from '../observability/logger.ts';
 import { fileCheckpoint, type CheckpointStore } from './checkpoint.ts';
 import { encodeEvent } from './codec.ts';
-import { createKafka, createProducer, ensureTopic, EVENTS_TOPIC_CONFIGS, retryDelay, sleep, translateKafkaError, type KafkaConnection, type RetryPolicy } from './kafkaClient.ts';
+import { POLICIES, withRetry, type RetryPolicy } from '../../contracts/retry.ts';
+import { createKafka, createProducer, ensureTopic, EVENTS_TOPIC_CONFIGS, translateKafkaError, type KafkaConnection } from './kafkaClient.ts';
 
 export interface RelayOptions {
   store: EventStore;
@@ -28,7 +29,7 @@ export interface RelayOptions {
   maxBatchBytes?: number;
   /**
    * After a failure that outlived kafkajs's own retries (KAFKA_RETRY), the relay re-creates its
-   * producer and resumes from the checkpoint after these delays (default 1 s … 30 s, no limit).
+   * producer and resumes from the checkpoint after these delays (default POLICIES.RELAY_RESTART: 1 s … 30 s with jitter, no limit).
    */
   restart?: RetryPolicy;
 }
@@ -59,8 +60,6 @@ export interface Relay {
   readonly done: Promise<void>;
 }
 
-const RESTART: RetryPolicy = { initialRetryTime: 1000, multiplier: 2, maxRetryTime: 30_000, retries: Infinity };
-
 /**
  * Creates the relay: a checkpointed subscription to the store's global log, published with an
  * idempotent producer (acks=all, one request in flight, so kafkajs's retries neither duplicate nor
@@ -72,7 +71,7 @@ export function createRelay(options: RelayOptions): Relay {
   const { store, topic, log } = options;
   const maxBatch = options.maxBatch ?? 2000;
   const maxBatchBytes = options.maxBatchBytes ?? 900_000;
-  const restart = options.restart ?? RESTART;
+  const restart = options.restart ?? POLICIES.RELAY_RESTART;
   const checkpoints = 'path' in options.checkpoint ? fileCheckpoint(options.checkpoint.path) : options.checkpoint;
   const kafka = createKafka({ clientId: 'brain-relay', ...options.kafka }, log);
 
@@ -138,42 +137,55 @@ export function createRelay(options: RelayOptions): Relay {
     await p?.disconnect().catch(() => {});
   }
 
-  async function run(): Promise<void> {
-    let attempt = 0;
-    while (!stopping.signal.aborted) {
+  /** One session: connect if needed, then publish from the checkpoint until stopped or failed. */
+  async function session(): Promise<void> {
+    try {
+      if (!producer) await connectProducer();
+      if (stopping.signal.aborted) return;
+      checkpoint = await checkpoints.load();
+      const subscription = store.subscribe({ fromPosition: checkpoint, maxBatch }, publish);
+      // stop() ends the subscription after the batch in flight, whenever it comes.
+      const onStop = (): void => void subscription.stop();
+      stopping.signal.addEventListener('abort', onStop, { once: true });
       try {
-        if (!producer) await connectProducer();
-        if (stopping.signal.aborted) return;
-        checkpoint = await checkpoints.load();
-        const before = published;
-        const subscription = store.subscribe({ fromPosition: checkpoint, maxBatch }, publish);
-        // stop() ends the subscription after the batch in flight, whenever it comes.
-        const onStop = (): void => void subscription.stop();
-        stopping.signal.addEventListener('abort', onStop, { once: true });
-        try {
-          await subscription.done;
-        } finally {
-          stopping.signal.removeEventListener('abort', onStop);
-          if (published > before) attempt = 0;
-        }
-        return; // stopped
-      } catch (err) {
-        const e = err instanceof BrainError ? err : translateKafkaError(err, 'relaying');
-        if (stopping.signal.aborted) return;
-        lastError = e.message;
-        if (!e.retriable || attempt >= restart.retries) {
-          state = 'failed';
-          log.error({ err: e, checkpoint }, 'relay failed');
-          throw e;
-        }
-        state = 'retrying';
-        const delay = retryDelay(restart, attempt++);
-        log.warn({ err: e.message, checkpoint, retryInMs: delay }, 'relay: Kafka unavailable; resuming from the checkpoint');
-        // kafkajs's idempotent producer keeps sequence numbers that a failed request may have
-        // advanced: a fresh producer (new producer id) resumes cleanly from the checkpoint.
-        await dropProducer();
-        await sleep(delay, stopping.signal);
+        await subscription.done;
+      } finally {
+        stopping.signal.removeEventListener('abort', onStop);
       }
+    } catch (err) {
+      throw err instanceof BrainError ? err : translateKafkaError(err, 'relaying');
+    }
+  }
+
+  async function run(): Promise<void> {
+    let before = published;
+    try {
+      await withRetry(
+        async () => {
+          before = published;
+          await session();
+        },
+        {
+          policy: restart,
+          signal: stopping.signal,
+          // A session that published before failing starts a new series of delays.
+          progressed: () => published > before,
+          onRetry: async (err, _attempt, delay) => {
+            state = 'retrying';
+            lastError = (err as Error).message;
+            log.warn({ err: lastError, checkpoint, retryInMs: delay }, 'relay: Kafka unavailable; resuming from the checkpoint');
+            // kafkajs's idempotent producer keeps sequence numbers that a failed request may have
+            // advanced: a fresh producer (new producer id) resumes cleanly from the checkpoint.
+            await dropProducer();
+          },
+        },
+      );
+    } catch (err) {
+      if (stopping.signal.aborted) return;
+      lastError = (err as Error).message;
+      state = 'failed';
+      log.error({ err, checkpoint }, 'relay failed');
+      throw err;
     }
   }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BrainError, InfrastructureError } from '../../contracts/errors.ts';
@@ -87,11 +87,38 @@ function notifierFor(file: string): EventEmitter {
   return n;
 }
 
-function toInfrastructure(err: unknown, what: string): Error {
+function toInfrastructure(err: unknown, what: string, file?: string): Error {
   if (err instanceof BrainError) return err;
   const code = (err as { code?: string }).code ?? '';
+  if (file && (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && diskFull(file)))) {
+    // A full disk rolls the transaction back: nothing of the request is stored, the file stays
+    // consistent, and the same request succeeds once space is freed (so: retriable, 507).
+    return new InfrastructureError(
+      `event store (sqlite): the disk holding ${path.dirname(file)} is full (${code}; ${freeText(file)}): nothing of this request was stored; free space there and send it again`,
+      { retriable: true, cause: err, status: 507 },
+    );
+  }
   const retriable = code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
   return new InfrastructureError(`event store (sqlite): ${what} failed: ${(err as Error).message ?? String(err)}`, { retriable, cause: err });
+}
+
+/** SQLITE_FULL means the disk; an I/O write error counts as such only when the disk is (nearly) full. */
+function diskFull(file: string): boolean {
+  try {
+    const s = statfsSync(path.dirname(file));
+    return s.bavail * s.bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+function freeText(file: string): string {
+  try {
+    const s = statfsSync(path.dirname(file));
+    return `${Math.floor((s.bavail * s.bsize) / 1024)} KiB free of ${Math.floor((s.blocks * s.bsize) / 1024)} KiB`;
+  } catch {
+    return 'free space unknown';
+  }
 }
 
 /**
@@ -206,7 +233,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       // even when another process appends to the same file.
       results = appendTx.immediate(requests);
     } catch (err) {
-      throw toInfrastructure(err, 'append');
+      throw toInfrastructure(err, 'append', file);
     }
     if (results.some((r) => r.appended > 0)) notifier.emit('append');
     return results;

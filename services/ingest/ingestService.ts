@@ -4,6 +4,7 @@ import { ConflictError, IllegalStateError, ValidationError, type FieldIssue } fr
 import { EVENT_DEFINITIONS, type DomainEvent, type EventType, type RecordedEvent, type SourceContext } from '../../contracts/events/index.ts';
 import { IngestRecord, type IngestReport, type RecordOutcome } from '../../contracts/ingest.ts';
 import type { AppendRequest, EventStore, ExpectedVersion } from '../../contracts/ports.ts';
+import { POLICIES, withRetry, type RetryPolicy } from '../../contracts/retry.ts';
 import type { ContextEvent, ContextRecord, DecideContext, Decider, Facts, PrepareContext } from './decider.ts';
 import { DECIDERS } from './deciders.ts';
 
@@ -36,6 +37,10 @@ export interface IngestServiceDeps {
   chunkEvents?: number;
   /** Stream states kept between calls (default 50,000 streams). */
   cachedStreams?: number;
+  /** Retries of an append the store refused as busy or unavailable (default POLICIES.STORE_APPENDS). */
+  appendRetry?: RetryPolicy;
+  /** Told of each such retry (the composition root logs it). */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
 
 // Deciders differ by context; the service routes each record to its context's decider, so the
@@ -104,6 +109,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
   const chunkEvents = deps.chunkEvents ?? 1000;
+  const appendRetry = deps.appendRetry ?? POLICIES.STORE_APPENDS;
   const prepareCtx: PrepareContext = {
     personRef: (idNumber) => createHash('sha256').update(`${deps.personSalt}:${idNumber}`, 'utf8').digest('hex'),
   };
@@ -240,11 +246,14 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
     };
 
     const writeChunk = async (chunk: readonly Valid[]): Promise<void> => {
+      let todo = chunk;
       for (let attempt = 0; ; attempt++) {
+        let requests: AppendRequest[] = [];
         try {
-          const requests = await decideChunk(chunk);
+          requests = await decideChunk(todo);
           if (requests.length === 0) return;
-          const written = await store.appendMany(requests);
+          // Busy, locked or unavailable stores are retried (appends are idempotent); a conflict is not.
+          const written = await withRetry(() => store.appendMany(requests), { policy: appendRetry, onRetry: deps.onRetry });
           requests.forEach((r, i) => {
             const slot = cache.get(r.streamId);
             if (slot) slot.storedVersion = written[i]?.nextExpectedVersion ?? slot.version;
@@ -253,13 +262,17 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
         } catch (err) {
           // The chunk's states hold its undone events (and, on a conflict, miss another writer's;
           // a decider bug may have left them half-evolved): forget them, the next use reloads them.
-          for (const v of chunk) {
+          for (const v of todo) {
             cache.delete(v.streamId);
             streams.delete(v.streamId);
           }
           if (!(err instanceof ConflictError)) throw err;
+          // A store that appends stream by stream (EventStoreDB) has stored the requests before the
+          // conflicting one: their records stay accepted and are neither re-decided nor refused.
+          const stored = await storedStreams(store, requests);
+          todo = todo.filter((v) => !stored.has(v.streamId));
           if (attempt >= 1) {
-            for (const v of chunk) {
+            for (const v of todo) {
               if (results[v.index]?.status === 'accepted') {
                 results[v.index] = {
                   row: v.row,
@@ -298,6 +311,22 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
   return {
     ingest: (records, meta) => exclusive(() => ingestNow(records, meta)),
   };
+}
+
+/**
+ * The streams of `requests` whose events are all in the store now. After a failed appendMany an
+ * atomic store (SQLite) has none; a stream-by-stream one (EventStoreDB) has those before the
+ * failing request. Read back rather than inferred, so the report says what is stored.
+ */
+export async function storedStreams(store: EventStore, requests: readonly AppendRequest[]): Promise<Set<string>> {
+  const stored = new Set<string>();
+  for (const r of requests) {
+    if (r.events.length === 0) continue;
+    const from = typeof r.expectedVersion === 'number' ? r.expectedVersion + 1 : 0;
+    const ids = new Set((await store.readStream(r.streamId, { fromVersion: from })).map((e) => e.eventId));
+    if (r.events.every((e) => ids.has(e.eventId))) stored.add(r.streamId);
+  }
+  return stored;
 }
 
 /** A business refusal or a version conflict becomes the record's rejection; anything else is not the record's fault. */

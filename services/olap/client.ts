@@ -2,19 +2,23 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { InfrastructureError, ValidationError } from '../../contracts/errors.ts';
 import type { OlapClient, OlapParams } from '../../contracts/ports.ts';
+import { classifyOlapError } from './clickhouseErrors.ts';
 
 export type OlapClientOptions =
   | { kind: 'chdb'; /** chDB data directory (one per process). */ path: string; database: string }
   | { kind: 'clickhouse'; url: string; user: string; password: string; database: string };
 
-/** ClickHouse error codes that signal a bad query rather than a broken engine. */
-const QUERY_ERROR_CODES = new Set(['47', '60', '62', '36', '43', '46', '53', '81', '164', '386', '497', '516']);
-
+/**
+ * Vendor errors into ours, classified here at the adapter: a wrong statement is a
+ * ValidationError; an outage, overload or dropped connection is retriable (callers retry it
+ * through contracts/retry.ts with their declared policy); anything else is not.
+ */
 function translate(err: unknown, sql: string): Error {
-  const e = err as { code?: string; message?: string; type?: string };
+  const e = err as { message?: string };
   const message = `${e.message ?? String(err)} (query: ${sql.slice(0, 200)})`;
-  if (e.code && QUERY_ERROR_CODES.has(String(e.code))) return new ValidationError(message);
-  return new InfrastructureError(message, { retriable: false, cause: err });
+  const kind = classifyOlapError(err);
+  if (kind === 'query') return new ValidationError(message);
+  return new InfrastructureError(message, { retriable: kind === 'transient', cause: err });
 }
 
 /**
@@ -27,6 +31,8 @@ export async function createOlapClient(options: OlapClientOptions): Promise<Olap
     const bootstrap = createClient({ url: options.url, username: options.user, password: options.password });
     try {
       await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
+    } catch (err) {
+      throw translate(err, `CREATE DATABASE ${options.database}`);
     } finally {
       await bootstrap.close();
     }

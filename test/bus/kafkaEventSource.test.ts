@@ -129,7 +129,7 @@ describe('when the projection source reads the events topic', () => {
         groupId,
         dlqTopic,
         log: testLog(),
-        retry: { initialRetryTime: 50, multiplier: 2, maxRetryTime: 200, retries: 2 },
+        retry: { initialDelayMs: 50, multiplier: 2, maxDelayMs: 200, maxRetries: 2, jitter: 0.2 },
       }).start(0, async (batch) => {
         calls.push(batch.map((e) => e.eventId));
         if (calls.length === 1) throw new InfrastructureError('olap down', { retriable: true });

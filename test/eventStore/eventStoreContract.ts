@@ -228,6 +228,24 @@ export function eventStoreContract(
         expect(await store.readStream(s1)).toEqual([]);
         expect((await store.head()).position).toBe(before.position + 1);
       });
+      it.skipIf(capabilities.atomicAppendMany)('stores exactly the requests before the conflicting one when it appends stream by stream', async () => {
+        const s1 = uniqueStream();
+        const s2 = uniqueStream();
+        const s3 = uniqueStream();
+        await store.append(s2, [makeEvent(s2)]);
+        const err = await conflictOf(
+          store.appendMany([
+            { streamId: s1, events: makeEvents(s1, 2), expectedVersion: 'no_stream' },
+            { streamId: s2, events: [makeEvent(s2)], expectedVersion: 'no_stream' },
+            { streamId: s3, events: [makeEvent(s3)] },
+          ]),
+        );
+        expect(err.streamId).toBe(s2);
+        // The ingest report relies on this (ingestService.storedStreams): earlier requests stored whole, later ones not at all.
+        expect(await store.readStream(s1)).toHaveLength(2);
+        expect(await store.readStream(s2)).toHaveLength(1);
+        expect(await store.readStream(s3)).toEqual([]);
+      });
     });
 
     describe('when reading the whole log', () => {

@@ -60,5 +60,5 @@ export function allPlans(): KpiPlan[] {
 
 /** The periods of a slot kept in the tables on `today`: from {@link KPI_TABLES_FROM} to the one holding today. */
 export function periodsOf(slot: Grain, today: string): Period[] {
-  return periodsBetween(KPI_TABLES_FROM, today, slot);
+  return today < `${KPI_TABLES_FROM}-01` ? [] : periodsBetween(KPI_TABLES_FROM, today, slot);
 }

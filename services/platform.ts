@@ -33,6 +33,7 @@ import { createOlapClient } from './olap/client.ts';
 import { createOlapHttpServer } from './olap/httpServer.ts';
 import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
+import { startKpiTables } from './kpiTablesRoot.ts';
 
 export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
 const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
@@ -212,7 +213,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
 
   const ingest = services.has('ingest') && store ? createIngestService({ store, personSalt: personSalt(config) }) : undefined;
-  const kpis = olap ? createKpiQueries(olap) : undefined;
+  // KPI tables: materialized where projections run, read on the viewers' own session where the API runs.
+  const kpiTables = olap && (services.has('api') || runner) ? await startKpiTables({ openOlap: () => openOlap(config), runner, log, metrics }) : undefined;
+  if (kpiTables) stops.push(() => kpiTables.stop());
+  const kpis = kpiTables?.kpis ?? (olap ? createKpiQueries(olap) : undefined);
 
   async function projectionStatus(): Promise<ProjectionStatusView[]> {
     // A process without projections of its own (the distributed API) reads their bookkeeping.
@@ -253,6 +257,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         kpis,
         requireRole,
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
+        ...(kpiTables ? { kpiVersion: () => kpiTables.version(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
+        ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
       }),
     );
   }

@@ -5,7 +5,7 @@ import { evalEnd, knownOnOf, NOW, type PointRequest, type PointSet, type PointSo
 import { lit } from '../kpi/sql.ts';
 import { nextRecordedAfter } from './delta.ts';
 import type { KpiTablesHead } from './materializer.ts';
-import { KPI_RUNS, KPI_VALUES, MARKER } from './schema.ts';
+import { KPI_DEFS, KPI_RUNS, KPI_VALUES, MARKER } from './schema.ts';
 
 export interface KpiTableSourceOptions {
   /** The viewers' own engine session: never the projections' or the analysts'. */
@@ -167,6 +167,41 @@ export function createKpiTableSource(options: KpiTableSourceOptions): KpiTableSo
       }
       stats.hits++;
       return { points, empty };
+    },
+  };
+}
+
+/**
+ * The tables' head read from kpi_runs / kpi_defs every `intervalMs`: for a process that reads the
+ * KPI tables without running their materializer (the distributed API).
+ */
+export function pollKpiTablesHead(olap: OlapClient, intervalMs = 500): { head(): KpiTablesHead | null; stop(): void } {
+  let head: KpiTablesHead | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  async function read(): Promise<void> {
+    const [run] = await olap.query<{ p: number; d: string; r: string }>(
+      `SELECT position AS p, toString(known_on) AS d, toString(recorded_at) AS r FROM ${KPI_RUNS} ORDER BY position DESC, known_on DESC LIMIT 1`,
+    );
+    if (!run) return;
+    const defs = await olap.query<{ id: string; p: number }>(`SELECT kpi_id AS id, max(since_position) AS p FROM ${KPI_DEFS} GROUP BY id`);
+    head = { position: Number(run.p), knownOn: run.d, recordedAt: run.r, since: new Map(defs.map((d) => [d.id, Number(d.p)])) };
+  }
+  const loop = () => {
+    if (stopped) return;
+    // Tables not created yet read as "no head": reads go to the fact tables meanwhile.
+    read()
+      .catch(() => undefined)
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, intervalMs);
+      });
+  };
+  loop();
+  return {
+    head: () => head,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
     },
   };
 }

@@ -30,6 +30,8 @@ export interface KpiServer {
   keys: DevKeys;
   olap: OlapClient;
   materializer: KpiMaterializer;
+  /** KPIs /kpis reported as failed (the platform counts and logs them). */
+  kpiErrors: Array<{ kpiId: string; message: string }>;
   /** How many reads the KPI tables answered, and why the others went to the fact tables. */
   tableStats: KpiTableSource['stats'];
   /** Appends events to the store and waits until the runner has projected them and the KPI tables reflect them. */
@@ -76,6 +78,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     viewer = await sameDatabase(olap);
     const source = createKpiTableSource({ olap: viewer, head: () => m.head() });
     const queries = createKpiQueries(viewer, { source });
+    const kpiErrors: KpiServer['kpiErrors'] = [];
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
     const live = runner;
     const app = express();
@@ -91,6 +94,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
           const h = m.head();
           return h ? `kpi:${h.position}:${h.knownOn}` : undefined;
         },
+        onKpiError: (kpiId, err) => kpiErrors.push({ kpiId, message: String((err as Error).message) }),
         changes: { subscribe: (listener) => m.onChange((changes, h) => listener(changes, { position: h.position, recordedAt: h.recordedAt })) },
       }),
     );
@@ -109,6 +113,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       keys: keyring.devKeys!,
       olap,
       materializer: m,
+      kpiErrors,
       tableStats: source.stats,
       async append(more) {
         for (const e of more) await store.append(e.streamId, [stripPositions(e)]);

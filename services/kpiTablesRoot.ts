@@ -44,6 +44,7 @@ export async function startKpiTables(options: {
       queries: createKpiQueries(writer),
       // Every fact projection's serving build has committed up to here.
       committed: async () => Math.min(...(await live.status()).map((s) => s.serving?.checkpoint ?? 0)),
+      ready: async () => (await live.status()).every((s) => s.state === 'live'),
       log: log.child({ name: 'kpi-tables' }),
     });
     await materializer.start();

@@ -33,7 +33,7 @@ import { createOlapClient } from './olap/client.ts';
 import { createOlapHttpServer } from './olap/httpServer.ts';
 import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
-import { startKpiTables } from './kpiTablesRoot.ts';
+import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
 
 export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
 const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
@@ -60,6 +60,8 @@ export interface Platform {
   olap?: OlapClient;
   runner?: ProjectionRunner;
   ingest?: IngestService;
+  /** The KPI tables (materializer where projections run, viewers' reads where the API runs). */
+  kpiTables?: KpiTablesRoot;
   /** Resolves when seeding has finished (immediately when there is nothing to seed). */
   seeded: Promise<void>;
   stop(): Promise<void>;
@@ -325,6 +327,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     olap,
     runner,
     ingest,
+    kpiTables,
     seeded,
     async stop() {
       if (stopped) return;

@@ -55,6 +55,8 @@ export interface KpiMaterializerOptions {
   queries: KpiQueries;
   /** The store position every fact projection has committed. */
   committed(): Promise<number>;
+  /** False while the fact projections are catching up: runs wait (a catch-up would make every run a full build). */
+  ready?(): Promise<boolean>;
   /** Today in Asia/Shanghai (tests pass the day the simulated history is at). */
   today?: () => string;
   /** Least time between two runs, so a trickle of events costs bounded engine time (default 300 ms). */
@@ -72,6 +74,8 @@ export interface KpiMaterializer {
   open(): Promise<void>;
   /** Brings the tables up to the committed position now; null when nothing moved. */
   runOnce(): Promise<RunSummary | null>;
+  /** Recomputes every KPI table in full at the committed position (rows only where values differ). */
+  rebuild(): Promise<RunSummary | null>;
   head(): KpiTablesHead | null;
   /** Called after each run with the values it changed. */
   onChange(listener: (changes: KpiChange[], head: KpiTablesHead) => void): () => void;
@@ -103,6 +107,7 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let lastRunAt = 0;
+  let lastRunMs = 0;
   let stopped = false;
 
   async function open(): Promise<void> {
@@ -211,11 +216,11 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
     }
   }
 
-  async function runOnce(): Promise<RunSummary | null> {
+  async function runOnce(full = false): Promise<RunSummary | null> {
     const started = Date.now();
     const position = await options.committed();
     const day = today();
-    const built = plans.filter((p) => hashes.get(p.kpi.id) !== p.hash);
+    const built = plans.filter((p) => full || hashes.get(p.kpi.id) !== p.hash);
     if (head && position <= head.position && day === head.knownOn && built.length === 0) return null;
     const after = head ? Math.min(head.position, position) : 0;
     const { byKpi, recordedAt } = head ? await affected(after, position) : await affected(0, position);
@@ -262,18 +267,24 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
   }
 
   /** Runs serialised: a run never overlaps another. */
-  function serial(): Promise<RunSummary | null> {
-    const next = running.then(runOnce, runOnce);
+  function serial(full = false): Promise<RunSummary | null> {
+    const run = () => runOnce(full);
+    const next = running.then(run, run);
     running = next.catch(() => undefined);
     return next;
   }
 
   function schedule(): void {
     if (stopped) return;
-    const wait = Math.max(pollMs, lastRunAt + debounceMs - Date.now());
+    // At least as long between runs as the last run took: runs never take more than half the engine time.
+    const wait = Math.max(pollMs, lastRunAt + Math.max(debounceMs, lastRunMs) - Date.now());
     timer = setTimeout(() => {
-      lastRunAt = Date.now();
-      serial()
+      void (async () => {
+        if (options.ready && !(await options.ready().catch(() => false))) return;
+        lastRunAt = Date.now();
+        const summary = await serial();
+        if (summary) lastRunMs = summary.ms;
+      })()
         .catch((err: unknown) => options.log?.error({ err }, 'KPI tables run failed (retried at the next poll)'))
         .finally(schedule);
     }, wait);
@@ -285,7 +296,8 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
       await open();
       schedule();
     },
-    runOnce: serial,
+    runOnce: () => serial(),
+    rebuild: () => serial(true),
     head: () => head,
     onChange(listener) {
       listeners.add(listener);

@@ -100,7 +100,8 @@ describe('when an event changes a KPI', () => {
     await server.appendOnly([{ ...event, recordedAt: new Date().toISOString() }]);
     const decoder = new TextDecoder();
     let text = '';
-    let found: { kpiId: string; period: string; oldValue: number | null; newValue: number | null; position: number; recordedAt: string } | undefined;
+    type Change = { kpiId: string; period: string; oldValue: number | null; newValue: number | null; position: number; recordedAt: string };
+    let found = undefined as Change | undefined;
     try {
       while (!found) {
         const { value, done } = await reader.read();
@@ -109,7 +110,7 @@ describe('when an event changes a KPI', () => {
         for (const block of text.split('\n\n')) {
           const data = /^event: kpi-changes\ndata: (.*)$/m.exec(block.replace(/^id: .*\n/m, ''));
           if (!data) continue;
-          const payload = JSON.parse(data[1]!) as { changes: NonNullable<typeof found>[] };
+          const payload = JSON.parse(data[1]!) as { changes: Change[] };
           found = payload.changes.find((c) => c.kpiId === 'tech_contract_turnover');
         }
       }

@@ -237,7 +237,7 @@ describe('when a viewer opens the leadership dashboard', () => {
     await value.waitFor();
     const before = Number(await value.getAttribute('data-value'));
     // The page marks itself once the stream is connected.
-    await page.waitForFunction(() => document.body.dataset.live === 'live');
+    await page.waitForFunction(`document.body.dataset.live === 'live'`);
     const cardBefore = await page.locator('.card[data-kpi="kcw_meetings_held"]').elementHandle();
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const { ev } = createEventFactory('00000000-0000-4000-8c00-');

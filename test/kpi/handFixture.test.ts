@@ -388,6 +388,17 @@ describe('when the KPI tables answer', () => {
     expect(source.stats.hits).toBeGreaterThan(40);
     for (const why of Object.keys(source.stats.misses)) expect(['as-of outside the tables', 'period not in tables']).toContain(why);
   });
+
+  it("gives analysts the screen's numbers in the kpi_table view", async () => {
+    const rows = await viewer.query<{ period: string; value: number }>(
+      `SELECT period, value FROM kpi_table WHERE kpi_id = 'hte_count' AND grain = 'quarter' AND breakdown = '' AND period IN ('2024-Q1', '2024-Q2', '2024-Q3') ORDER BY period`,
+    );
+    expect(rows.map((r) => [r.period, Number(r.value)])).toEqual([
+      ['2024-Q1', 3],
+      ['2024-Q2', 4],
+      ['2024-Q3', 3],
+    ]);
+  });
 });
 
 const values = (points: { period: string; value: number | null }[]) => points.map((p) => [p.period, p.value]);

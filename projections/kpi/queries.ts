@@ -50,6 +50,8 @@ export interface PointRequest {
 export interface PointSet {
   points: KpiPoint[];
   empty: Map<string, KpiPoint>;
+  /** The same per requested period, in order (computed sets only: labels may repeat across grains). */
+  byPeriod?: Array<{ points: KpiPoint[]; empty: KpiPoint }>;
 }
 
 /**
@@ -92,7 +94,12 @@ export function createKpiQueries(olap: OlapClient, options: KpiQueryOptions = {}
   }
   const UNBOUNDED: Bound = { maxPos: NO_POSITION_BOUND };
 
-  async function compute(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], asOf: string, breakdown: Breakdown | undefined, bound: Bound): Promise<Map<string, RawPoint[]>> {
+  /**
+   * Raw aggregates per period, aligned with `periods`. Periods are keyed by their index in the
+   * SQL, so one query can hold periods whose labels coincide (a month and its YTD, a year and its
+   * year to date).
+   */
+  async function compute(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], asOf: string, breakdown: Breakdown | undefined, bound: Bound): Promise<Array<RawPoint[] | undefined>> {
     const b = breakdownExpr(kpi, impl, breakdown);
     const comps = Object.entries(impl.components ?? {})
       .map(([k, expr]) => `, ${expr} AS c_${k}`)
@@ -103,14 +110,13 @@ FROM (${impl.items(b)})
 GROUP BY period, b
 ORDER BY period, b
 ${QUERY_SETTINGS}`;
-    const rows = await olap.query<Record<string, unknown>>(sql, periodParams(periods, asOf, bound));
-    const byPeriod = new Map<string, RawPoint[]>();
+    const rows = await olap.query<Record<string, unknown>>(sql, { ...periodParams(periods, asOf, bound), labels: periods.map((_, i) => `k${i}`) });
+    const byPeriod: Array<RawPoint[] | undefined> = periods.map(() => undefined);
     for (const r of rows) {
       const components: Record<string, number | null> = {};
       for (const k of Object.keys(impl.components ?? {})) components[k] = num(r[`c_${k}`]);
-      const list = byPeriod.get(String(r.period)) ?? [];
-      list.push({ b: String(r.b), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
-      byPeriod.set(String(r.period), list);
+      const i = Number(String(r.period).slice(1));
+      (byPeriod[i] ??= []).push({ b: String(r.b), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
     }
     return byPeriod;
   }
@@ -131,11 +137,14 @@ ${QUERY_SETTINGS}`;
     return out;
   }
 
-  function pointsOf(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], raw: Map<string, RawPoint[]>, targets: Map<string, number> | undefined, breakdown?: Breakdown): KpiPoint[] {
-    const out: KpiPoint[] = [];
-    for (const p of periods) {
+  /** Points per period (aligned with `periods`). */
+  function pointsOf(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], raw: ReadonlyArray<RawPoint[] | undefined>, targets: Map<string, number> | undefined, breakdown?: Breakdown): KpiPoint[][] {
+    const all: KpiPoint[][] = [];
+    for (const [i, p] of periods.entries()) {
+      const out: KpiPoint[] = [];
+      all.push(out);
       const target = resolveTarget(kpi, p, targets);
-      const found = raw.get(p.label);
+      const found = raw[i];
       const list: RawPoint[] = found ?? (breakdown ? [] : [{ b: '', value: impl.ratio ? null : 0, numerator: null, denominator: null, components: {} }]);
       for (const r of list) {
         const point: KpiPoint = { period: p.label, start: p.start, end: p.end, value: r.value, target, attainment: attainment(r.value, target) };
@@ -148,7 +157,7 @@ ${QUERY_SETTINGS}`;
         out.push(point);
       }
     }
-    return out;
+    return all;
   }
 
   /** Points (and empty-group defaults) computed from the fact tables. */
@@ -158,9 +167,9 @@ ${QUERY_SETTINGS}`;
     const raw = await compute(kpi, impl, periods, asOf, breakdown, bound);
     const targets = (await loadTargets([kpi.id], asOf, bound)).get(kpi.id);
     const shown = request.slot === 'latest' ? periods.map((p) => ({ ...p, grain: 'year' as const })) : periods;
-    const points = pointsOf(kpi, impl, shown, raw, targets, breakdown);
-    const empty = new Map(pointsOf(kpi, impl, shown, new Map(), targets).map((p) => [p.period, p]));
-    return { points, empty };
+    const byPeriod = pointsOf(kpi, impl, shown, raw, targets, breakdown);
+    const emptyBy = pointsOf(kpi, impl, shown, [], targets).map((list) => list[0]!);
+    return { points: byPeriod.flat(), empty: new Map(emptyBy.map((p) => [p.period, p])), byPeriod: byPeriod.map((points, i) => ({ points, empty: emptyBy[i]! })) };
   }
 
   /** The KPI tables when they can answer exactly, else the fact tables. */

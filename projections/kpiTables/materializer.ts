@@ -157,44 +157,32 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
   /** Recomputes one KPI's points for periods ending on or after `from`, known on `day`, at `position`. */
   async function recompute(plan: KpiPlan, from: string, day: string, position: number, recordedAt: string, rows: Record<string, unknown>[], changes: KpiChange[]): Promise<void> {
     const kpi = plan.kpi;
-    const groups: Array<{ slot: Slot; periods: Period[]; slots: Map<string, Slot> }> = [];
-    // Month, quarter, half and year labels never collide: one query for all four.
-    const calendar = plan.slots.filter((s): s is 'month' | 'quarter' | 'half' | 'year' => s !== 'ytd' && s !== 'latest');
-    const cal = { slot: 'month' as Slot, periods: [] as Period[], slots: new Map<string, Slot>() };
-    for (const s of calendar)
-      for (const p of periodsOf(s, day).filter((x) => x.end >= from)) {
-        cal.periods.push(p);
-        cal.slots.set(p.label, s);
-      }
-    if (cal.periods.length > 0) groups.push(cal);
-    if (plan.slots.includes('ytd')) {
-      const periods = periodsOf('ytd', day).filter((p) => p.end >= from);
-      if (periods.length > 0) groups.push({ slot: 'ytd', periods, slots: new Map(periods.map((p) => [p.label, 'ytd' as Slot])) });
+    // Every slot's periods in one query per breakdown dimension (periods are keyed by position).
+    const all: Array<{ slot: Slot; period: Period }> = [];
+    for (const s of plan.slots) {
+      if (s === 'latest') continue;
+      for (const p of periodsOf(s, day)) if (p.end >= from) all.push({ slot: s, period: p });
     }
     const latest = latestPeriod(kpi, day);
     for (const dim of plan.dims) {
-      const todo = dim === '' && latest.end >= from ? [...groups, { slot: 'latest' as Slot, periods: [latest], slots: new Map([[latest.label, 'latest' as Slot]]) }] : groups;
-      for (const g of todo) {
-        const set = await queries.compute({ kpi, slot: g.slot, periods: g.periods, maxPosition: position, knownOn: day, ...(dim ? { breakdown: dim } : {}) });
-        const byPeriod = new Map<string, KpiPoint[]>();
-        for (const p of set.points) {
-          const list = byPeriod.get(p.period) ?? [];
-          list.push(p);
-          byPeriod.set(p.period, list);
-        }
-        for (const p of g.periods) {
-          const slot = g.slots.get(p.label)!;
+      const todo = dim === '' && latest.end >= from ? [...all, { slot: 'latest' as Slot, period: latest }] : all;
+      if (todo.length === 0) continue;
+      {
+        const periods = todo.map((t) => t.period);
+        const set = await queries.compute({ kpi, slot: 'month', periods, maxPosition: position, knownOn: day, ...(dim ? { breakdown: dim } : {}) });
+        for (const [i, { slot, period: p }] of todo.entries()) {
+          const got = set.byPeriod![i]!;
           const end = evalEnd(p, day);
           const key = `${kpi.id}|${dim}|${slot}|${p.label}|${end}`;
           const old = entry(key);
           const base = { kpi_id: kpi.id, breakdown: dim, slot, period: p.label, eval_end: end, position, recorded_at: recordedAt, computed_at: nowText() };
           if (!old.has(MARKER)) {
-            const marker = set.empty.get(p.label)!;
+            const marker = got.empty;
             rows.push({ ...base, ...columns(marker), b: MARKER, row_kind: 'marker' });
             old.set(MARKER, { kind: 'marker', point: JSON.stringify(marker), value: marker.value });
           }
           const seen = new Set<string>([MARKER]);
-          for (const point of byPeriod.get(p.label) ?? []) {
+          for (const point of got.points) {
             const b = point.breakdown ?? '';
             seen.add(b);
             const json = JSON.stringify(point);

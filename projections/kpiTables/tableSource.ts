@@ -95,11 +95,15 @@ export function createKpiTableSource(options: KpiTableSourceOptions): KpiTableSo
       return `(kpi_id = ${lit(r.kpi.id)} AND breakdown = ${lit(r.breakdown ?? '')} AND slot = ${lit(r.slot)} AND period IN (${labels}))`;
     });
     const ends = [...new Set(batch.flatMap((l) => l.ends))].map(lit).join(', ');
+    // Conditions on the sorting key's columns first, so the engine reads only the granules asked for.
+    const ids = [...new Set(batch.map((l) => l.request.kpi.id))].map(lit).join(', ');
+    const dims = [...new Set(batch.map((l) => l.request.breakdown ?? ''))].map(lit).join(', ');
+    const slots = [...new Set(batch.map((l) => l.request.slot))].map(lit).join(', ');
     olap
       .query<Row>(
         `SELECT kpi_id AS id, breakdown AS dim, slot AS s, period AS pl, toString(eval_end) AS e, b AS bv, argMax(row_kind, position) AS kind, argMax(point, position) AS pt
          FROM ${KPI_VALUES}
-         WHERE position <= ${Math.floor(position)} AND eval_end IN (${ends}) AND (${conds.join(' OR ')})
+         WHERE kpi_id IN (${ids}) AND breakdown IN (${dims}) AND slot IN (${slots}) AND position <= ${Math.floor(position)} AND eval_end IN (${ends}) AND (${conds.join(' OR ')})
          GROUP BY id, dim, s, pl, e, bv`,
       )
       .then(

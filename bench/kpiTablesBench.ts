@@ -41,7 +41,14 @@ async function seeded(enterprises?: number): Promise<{ bench: BenchPlatform; hea
 
 export async function benchKpiTables(options: { full?: boolean; samples?: number } = {}): Promise<{ figures: Figure[]; notes: string[] }> {
   const samples = options.samples ?? 60;
-  const figures: Figure[] = [];
+  const measured: Figure[] = [];
+  // Each figure also goes to the progress stream as it is measured (a long --full run shows them early).
+  const figures = {
+    push(...fs: Figure[]): void {
+      for (const f of fs) progress(`kpi tables: ${f.key} = ${f.value.toFixed(1)} ${f.unit}${f.note ? ` (${f.note})` : ''}`);
+      measured.push(...fs);
+    },
+  };
   const notes: string[] = [];
   const { bench, head, buildS } = await seeded();
   const { platform } = bench;
@@ -108,5 +115,5 @@ export async function benchKpiTables(options: { full?: boolean; samples?: number
       await big.bench.stop();
     }
   }
-  return { figures, notes };
+  return { figures: measured, notes };
 }

@@ -44,6 +44,10 @@ const SUITES: Record<string, SuiteDef> = {
     title: 'KPI queries on the seeded sample: scorecard, series, /kpis',
     run: async () => (await import('./kpiBench.ts')).benchKpi(),
   },
+  kpiTables: {
+    title: 'KPI tables: build, /kpis, scorecard, series uncached; /kpis under a 50 events/s trickle; freshness (--full: at 10×)',
+    run: async (o) => (await import('./kpiTablesBench.ts')).benchKpiTables({ full: o.full }),
+  },
   freshness: {
     title: 'freshness: HTTP ingest → projection checkpoint / fact row (embedded)',
     run: async () => (await import('./freshnessBench.ts')).benchFreshness(),
@@ -76,6 +80,9 @@ ${Object.entries(SUITES)
 Environment: KAFKA_BROKERS (use a running broker instead of starting one), BENCH_KAFKA_EVENTS
 (default 50000), BENCH_LOG_LEVEL (platform log level in the suites, default silent).
 `;
+
+/** Keys of issue 8's targets: top-level numbers of `--json`. */
+const TOP_LEVEL_KEYS = new Set(['kpis_p95_ms', 'scorecard_p95_ms', 'series_p95_ms', 'kpis_rps_50c_trickle', 'kpis_p95_ms_10x', 'kpi_freshness_p99_ms', 'kpi_tables_build_s_10x', 'kpi_tables_build_s']);
 
 interface Args {
   only: string[];
@@ -277,7 +284,9 @@ async function main(): Promise<void> {
       },
     ]),
   );
-  const json = JSON.stringify({ ...info, suites }, null, 2);
+  // Figures an issue names by key are top-level numbers of the JSON object too.
+  const named = Object.fromEntries(runs.flatMap((run) => run.figures.filter((f) => TOP_LEVEL_KEYS.has(f.key)).map((f) => [f.key, round(f.value)])));
+  const json = JSON.stringify({ ...info, ...named, suites }, null, 2);
   if (parsed.save) writeFileSync(parsed.save, `${json}\n`);
   if (parsed.json) {
     console.log(json);

@@ -2,6 +2,8 @@
 // Every DOM node is built with h() (text, never innerHTML): names and details are data from
 // departments and must not be able to inject markup.
 
+import { followKpiStream } from './live.js';
+
 const API = 'api/v1';
 const KEY_STORAGE = 'brain.apiKey';
 const STATUS_EVERY_MS = 10_000;
@@ -349,10 +351,62 @@ function startPolling() {
   stopPolling();
   refreshStatus();
   statusTimer = setInterval(refreshStatus, STATUS_EVERY_MS);
+  startLive();
 }
 function stopPolling() {
   if (statusTimer) clearInterval(statusTimer);
   statusTimer = null;
+  live?.stop();
+  live = null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live: the KPI tables announce value changes; the cards and the open detail update in place.
+
+/** @type {{ stop(): void } | null} */
+let live = null;
+let liveRefresh = null;
+const liveChanged = new Set();
+
+function startLive() {
+  live?.stop();
+  live = followKpiStream({
+    url: `${API}/stream`,
+    key: () => auth.key,
+    onState: (state) => {
+      document.body.dataset.live = state;
+    },
+    onChanges: (changes) => {
+      for (const c of changes) liveChanged.add(c.kpiId);
+      // Changes of one run arrive together; coalesce a burst into one refresh.
+      if (!liveRefresh) liveRefresh = setTimeout(applyLiveChanges, 50);
+    },
+  });
+}
+
+async function applyLiveChanges() {
+  liveRefresh = null;
+  const ids = new Set(liveChanged);
+  liveChanged.clear();
+  try {
+    const { kpis } = await api('/kpis');
+    for (const k of kpis) {
+      if (!ids.has(k.id)) continue;
+      const known = catalog.find((c) => c.id === k.id);
+      const merged = known ? { ...known, ...k } : k;
+      if (known) catalog[catalog.indexOf(known)] = merged;
+      const old = document.querySelector(`#overview .card[data-kpi="${CSS.escape(k.id)}"]`);
+      if (!old) continue;
+      const fresh = card(merged);
+      fresh.classList.add('card-updated');
+      const hadFocus = document.activeElement === old;
+      old.replaceWith(fresh);
+      if (hadFocus) fresh.focus();
+    }
+    if (detailDialog.open && detail.kpi && ids.has(detail.kpi.id ?? detail.kpi)) loadSeries();
+  } catch {
+    /* the next change or the status poll tries again */
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,15 +484,18 @@ function card(k) {
   // Cards show this year to date; yearly statistics show last year, and say so.
   const periodText = latest ? (latest.period === thisYear ? `${thisYear}年初至今` : periodName(latest.period)) : '';
   const hasTarget = hasValue && latest.target !== null && latest.target !== undefined;
-  const label = `${k.name.zh}: ${hasValue ? `${value.text} ${value.unit} (${periodText})` : '暂无数据'}${hasTarget ? `, 目标 ${formatWithUnit(latest.target, unit)}` : ''}${att ? `, 完成率 ${att.text}` : ''}。查看详情`;
-  return h('button', { type: 'button', class: `card${hasValue ? '' : ' card-empty'}`, dataset: { kpi: k.id }, 'aria-label': label, title: k.name.en ? `${k.name.zh} (${k.name.en})` : k.name.zh, onclick: () => openDetail(k.id) },
+  const failed = k.state === 'error';
+  const label = `${k.name.zh}: ${hasValue ? `${value.text} ${value.unit} (${periodText})` : failed ? '查询失败' : '暂无数据'}${hasTarget ? `, 目标 ${formatWithUnit(latest.target, unit)}` : ''}${att ? `, 完成率 ${att.text}` : ''}。查看详情`;
+  return h('button', { type: 'button', class: `card${hasValue ? '' : failed ? ' card-error' : ' card-empty'}`, dataset: { kpi: k.id, state: k.state ?? '' }, 'aria-label': label, title: k.name.en ? `${k.name.zh} (${k.name.en})` : k.name.zh, onclick: () => openDetail(k.id) },
     h('span', { class: 'card-name' }, k.name.zh),
     hasValue
       ? h('span', { class: 'card-value' },
           h('b', { class: 'value', dataset: { value: String(latest.value) } }, value.text),
           h('small', { class: 'unit' }, value.unit),
           latest.period !== thisYear ? h('small', { class: 'period-tag' }, periodText) : null)
-      : h('span', { class: 'card-value card-novalue' }, '暂无数据'),
+      : failed
+        ? h('span', { class: 'card-value card-failed', role: 'status', title: k.error?.message ?? '' }, '查询失败')
+        : h('span', { class: 'card-value card-novalue' }, '暂无数据'),
     h('span', { class: 'bar', 'aria-hidden': 'true' }, att ? h('span', { class: `bar-fill${att.over ? ' over' : ''}`, style: `width:${att.pct}%` }) : null),
     h('span', { class: 'card-meta' },
       h('span', { class: 'target' }, hasTarget ? `目标 ${formatWithUnit(latest.target, unit)}` : '未设目标'),

@@ -34,6 +34,7 @@ import { createOlapClient } from './olap/client.ts';
 import { createOlapHttpServer } from './olap/httpServer.ts';
 import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
+import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
 
 export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
 const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
@@ -60,6 +61,8 @@ export interface Platform {
   olap?: OlapClient;
   runner?: ProjectionRunner;
   ingest?: IngestService;
+  /** The KPI tables (materializer where projections run, viewers' reads where the API runs). */
+  kpiTables?: KpiTablesRoot;
   /** Resolves when seeding has finished (immediately when there is nothing to seed). */
   seeded: Promise<void>;
   stop(): Promise<void>;
@@ -213,7 +216,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
 
   const ingest = services.has('ingest') && store ? createIngestService({ store, personSalt: personSalt(config) }) : undefined;
-  const kpis = olap ? createKpiQueries(olap) : undefined;
+  // KPI tables: materialized where projections run, read on the viewers' own session where the API runs.
+  const kpiTables = olap && (services.has('api') || runner) ? await startKpiTables({ openOlap: () => openOlap(config), runner, log, metrics }) : undefined;
+  if (kpiTables) stops.push(() => kpiTables.stop());
+  const kpis = kpiTables?.kpis ?? (olap ? createKpiQueries(olap) : undefined);
 
   async function projectionStatus(): Promise<ProjectionStatusView[]> {
     // A process without projections of its own (the distributed API) reads their bookkeeping.
@@ -258,6 +264,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         kpis,
         requireRole,
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
+        ...(kpiTables ? { kpiVersion: () => kpiTables.version(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
+        ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
       }),
     );
   }
@@ -324,6 +332,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     olap,
     runner,
     ingest,
+    kpiTables,
     seeded,
     async stop() {
       if (stopped) return;

@@ -22,14 +22,49 @@ import type { OlapClient, OlapParams } from '../../contracts/ports.ts';
 import { shanghaiDate, shanghaiToday } from '../../contracts/dates.ts';
 import { KPI_IMPLS, MILESTONES, type KpiImpl } from './definitions.ts';
 import { monthsIn, periodOfLabel, periodsBetween, previousPeriod, samePeriodLastYear, type Period } from './periods.ts';
-import { live, QUERY_SETTINGS, SHARED_CTES } from './sql.ts';
+import { live, NO_POSITION_BOUND, QUERY_SETTINGS, SHARED_CTES } from './sql.ts';
 
 /** The latest instant a DateTime64(3) holds: "as known now". */
-const NOW = '2299-12-31 23:59:59.999';
+export const NOW = '2299-12-31 23:59:59.999';
 
 export interface AsOfOption {
   /** "As known at": an ISO instant, or a date meaning the end of that day (Asia/Shanghai). */
   asOf?: string | Date;
+}
+
+/** What one KPI read asks for: points of a KPI over periods of one grain (or `latest`), as known at an instant. */
+export interface PointRequest {
+  kpi: KpiDefinition;
+  /** `latest` is the one period `latest()` reports (this year to date, or the last full year). */
+  slot: Grain | 'latest';
+  periods: Period[];
+  /** As-of instant as DateTime64(3) text ({@link NOW} when absent). */
+  asOf: string;
+  breakdown?: Breakdown;
+}
+
+/**
+ * The points of a request and, per period, the point an absent breakdown group would have
+ * (default value with the period's target): what the scorecard shows for a unit without rows.
+ */
+export interface PointSet {
+  points: KpiPoint[];
+  empty: Map<string, KpiPoint>;
+  /** The same per requested period, in order (computed sets only: labels may repeat across grains). */
+  byPeriod?: Array<{ points: KpiPoint[]; empty: KpiPoint }>;
+}
+
+/**
+ * Another place to read computed points from (the KPI tables). `null` means "cannot answer
+ * this exactly" and the query falls back to computing from the fact tables.
+ */
+export interface PointSource {
+  points(request: PointRequest): Promise<PointSet | null>;
+}
+
+export interface KpiQueryOptions {
+  /** Tried first for series, scorecards and latest values. */
+  source?: PointSource;
 }
 
 export interface KpiQueries {
@@ -43,11 +78,28 @@ export interface KpiQueries {
   latest(kpiId: string, options?: { today?: string }): Promise<KpiLatest | null>;
   /** Whether a KPI of the catalog has a query (every P1 does). */
   isComputed(kpiId: string): boolean;
+  /**
+   * Computes points from the fact tables, reflecting only events up to `maxPosition`, with periods
+   * under way evaluated on `knownOn` (the KPI tables' materializer; same SQL as every read).
+   */
+  compute(request: Omit<PointRequest, 'asOf'> & { maxPosition: number; knownOn: string }): Promise<PointSet>;
 }
 
 /** Creates the KPI query layer over the fact tables' stable names. */
-export function createKpiQueries(olap: OlapClient): KpiQueries {
-  async function compute(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], asOf: string, breakdown?: Breakdown): Promise<Map<string, RawPoint[]>> {
+export function createKpiQueries(olap: OlapClient, options: KpiQueryOptions = {}): KpiQueries {
+  /** Where the read is bounded: store position and the day periods under way are evaluated on. */
+  interface Bound {
+    maxPos: string;
+    knownOn?: string;
+  }
+  const UNBOUNDED: Bound = { maxPos: NO_POSITION_BOUND };
+
+  /**
+   * Raw aggregates per period, aligned with `periods`. Periods are keyed by their index in the
+   * SQL, so one query can hold periods whose labels coincide (a month and its YTD, a year and its
+   * year to date).
+   */
+  async function compute(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], asOf: string, breakdown: Breakdown | undefined, bound: Bound): Promise<Array<RawPoint[] | undefined>> {
     const b = breakdownExpr(kpi, impl, breakdown);
     const comps = Object.entries(impl.components ?? {})
       .map(([k, expr]) => `, ${expr} AS c_${k}`)
@@ -58,24 +110,23 @@ FROM (${impl.items(b)})
 GROUP BY period, b
 ORDER BY period, b
 ${QUERY_SETTINGS}`;
-    const rows = await olap.query<Record<string, unknown>>(sql, periodParams(periods, asOf));
-    const byPeriod = new Map<string, RawPoint[]>();
+    const rows = await olap.query<Record<string, unknown>>(sql, { ...periodParams(periods, asOf, bound), labels: periods.map((_, i) => `k${i}`) });
+    const byPeriod: Array<RawPoint[] | undefined> = periods.map(() => undefined);
     for (const r of rows) {
       const components: Record<string, number | null> = {};
       for (const k of Object.keys(impl.components ?? {})) components[k] = num(r[`c_${k}`]);
-      const list = byPeriod.get(String(r.period)) ?? [];
-      list.push({ b: String(r.b), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
-      byPeriod.set(String(r.period), list);
+      const i = Number(String(r.period).slice(1));
+      (byPeriod[i] ??= []).push({ b: String(r.b), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
     }
     return byPeriod;
   }
 
-  async function loadTargets(kpiIds: string[], asOf: string): Promise<Map<string, Map<string, number>>> {
+  async function loadTargets(kpiIds: string[], asOf: string, bound: Bound = UNBOUNDED): Promise<Map<string, Map<string, number>>> {
     const rows = await olap.query<{ kpi_id: string; period: string; value: number }>(
       `SELECT kpi_id, period, argMax(value, position) AS value
        FROM ${live('fact_kpi_targets', `kind = 'target' AND kpi_id IN {ids:Array(String)}`)}
        GROUP BY kpi_id, period ${QUERY_SETTINGS}`,
-      { asOf, ids: kpiIds },
+      { asOf, ids: kpiIds, maxPos: bound.maxPos },
     );
     const out = new Map<string, Map<string, number>>();
     for (const r of rows) {
@@ -86,11 +137,14 @@ ${QUERY_SETTINGS}`;
     return out;
   }
 
-  function pointsOf(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], raw: Map<string, RawPoint[]>, targets: Map<string, number> | undefined, breakdown?: Breakdown): KpiPoint[] {
-    const out: KpiPoint[] = [];
-    for (const p of periods) {
+  /** Points per period (aligned with `periods`). */
+  function pointsOf(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], raw: ReadonlyArray<RawPoint[] | undefined>, targets: Map<string, number> | undefined, breakdown?: Breakdown): KpiPoint[][] {
+    const all: KpiPoint[][] = [];
+    for (const [i, p] of periods.entries()) {
+      const out: KpiPoint[] = [];
+      all.push(out);
       const target = resolveTarget(kpi, p, targets);
-      const found = raw.get(p.label);
+      const found = raw[i];
       const list: RawPoint[] = found ?? (breakdown ? [] : [{ b: '', value: impl.ratio ? null : 0, numerator: null, denominator: null, components: {} }]);
       for (const r of list) {
         const point: KpiPoint = { period: p.label, start: p.start, end: p.end, value: r.value, target, attainment: attainment(r.value, target) };
@@ -103,11 +157,33 @@ ${QUERY_SETTINGS}`;
         out.push(point);
       }
     }
-    return out;
+    return all;
+  }
+
+  /** Points (and empty-group defaults) computed from the fact tables. */
+  async function factPoints(request: PointRequest, bound: Bound = UNBOUNDED): Promise<PointSet> {
+    const { kpi, periods, asOf, breakdown } = request;
+    const impl = KPI_IMPLS[kpi.id]!;
+    const raw = await compute(kpi, impl, periods, asOf, breakdown, bound);
+    const targets = (await loadTargets([kpi.id], asOf, bound)).get(kpi.id);
+    const shown = request.slot === 'latest' ? periods.map((p) => ({ ...p, grain: 'year' as const })) : periods;
+    const byPeriod = pointsOf(kpi, impl, shown, raw, targets, breakdown);
+    const emptyBy = pointsOf(kpi, impl, shown, [], targets).map((list) => list[0]!);
+    return { points: byPeriod.flat(), empty: new Map(emptyBy.map((p) => [p.period, p])), byPeriod: byPeriod.map((points, i) => ({ points, empty: emptyBy[i]! })) };
+  }
+
+  /** The KPI tables when they can answer exactly, else the fact tables. */
+  async function points(request: PointRequest): Promise<PointSet> {
+    const found = options.source ? await options.source.points(request) : null;
+    return found ?? factPoints(request);
   }
 
   const api: KpiQueries = {
     isComputed: (kpiId) => kpiId in KPI_IMPLS,
+
+    async compute(request) {
+      return factPoints({ ...request, asOf: NOW }, { maxPos: String(request.maxPosition), knownOn: request.knownOn });
+    },
 
     async series(kpiId, options) {
       const { kpi, impl } = resolve(kpiId);
@@ -115,9 +191,9 @@ ${QUERY_SETTINGS}`;
       if (!kpi.grains.includes(q.grain)) throw new ValidationError(`${kpi.id} 只支持粒度 ${kpi.grains.join(', ')}`, [{ field: 'grain', reason: 'unsupported', value: q.grain }]);
       const periods = periodsBetween(q.from, q.to, q.grain);
       const asOf = asOfParam(q.asOf);
-      const raw = await compute(kpi, impl, periods, asOf, q.breakdown);
-      const targets = await loadTargets([kpi.id], asOf);
-      return pointsOf(kpi, impl, periods, raw, targets.get(kpi.id), q.breakdown);
+      if (q.breakdown !== undefined) breakdownExpr(kpi, impl, q.breakdown);
+      const breakdown = q.breakdown === undefined ? undefined : parseOrThrow(BreakdownSchema, q.breakdown, 'breakdown');
+      return (await points({ kpi, slot: q.grain, periods, asOf, ...(breakdown ? { breakdown } : {}) })).points;
     },
 
     async drilldown(kpiId, periodLabel, options = {}) {
@@ -127,7 +203,7 @@ ${QUERY_SETTINGS}`;
         options.breakdown !== undefined ? parseOrThrow(BreakdownSchema, options.breakdown, 'breakdown') : options.breakdownValue !== undefined ? kpi.breakdowns[0] : undefined;
       if (options.breakdownValue !== undefined && !breakdown) throw new ValidationError(`${kpi.id} 不支持分组`, [{ field: 'breakdownValue', reason: 'no breakdown' }]);
       const b = breakdownExpr(kpi, impl, breakdown);
-      const params: OlapParams = { ...periodParams([period], asOfParam(options.asOf)), label: period.label };
+      const params: OlapParams = { ...periodParams([period], asOfParam(options.asOf), UNBOUNDED), label: period.label };
       let where = 'it.period = {label:String}';
       if (options.breakdownValue !== undefined) {
         where += ' AND it.b = {bv:String}';
@@ -160,20 +236,23 @@ ${QUERY_SETTINGS}`,
       const kpis = KPI_CATALOG.filter(
         (k) => k.id in KPI_IMPLS && (k.leadUnit === leadUnit || (k.id === 'task_milestone_completion' && tasks.length > 0)) && k.grains.includes(period.grain),
       );
-      const targets = await loadTargets(kpis.map((k) => k.id), asOf);
       const entries: ScorecardEntry[] = [];
-      for (const kpi of kpis) {
-        const impl = KPI_IMPLS[kpi.id]!;
-        // The milestone KPI of a unit is its own tasks' share, i.e. its lead-unit breakdown group.
+      // One read per KPI, all at once: the KPI tables answer each in a lookup.
+      const sets = await Promise.all(
+        kpis.map((kpi) => {
+          // The milestone KPI of a unit is its own tasks' share, i.e. its lead-unit breakdown group.
+          const perUnit = kpi.id === 'task_milestone_completion';
+          return points({ kpi, slot: period.grain, periods: [period, prev, lastYear], asOf, ...(perUnit ? { breakdown: 'leadUnit' as const } : {}) });
+        }),
+      );
+      for (const [i, kpi] of kpis.entries()) {
+        const set = sets[i]!;
         const perUnit = kpi.id === 'task_milestone_completion';
-        const periods = [period, prev, lastYear];
-        const raw = await compute(kpi, impl, periods, asOf, perUnit ? 'leadUnit' : undefined);
-        const selected = new Map<string, RawPoint[]>();
-        for (const p of periods) {
-          const list = (raw.get(p.label) ?? []).filter((r) => !perUnit || r.b === leadUnit);
-          if (list.length > 0) selected.set(p.label, perUnit ? list.map((r) => ({ ...r, b: '' })) : list);
-        }
-        const [cur, before, yearAgo] = pointsOf(kpi, impl, periods, selected, targets.get(kpi.id)) as [KpiPoint, KpiPoint, KpiPoint];
+        const pick = (p: Period): KpiPoint => {
+          const found = set.points.find((x) => x.period === p.label && (!perUnit || x.breakdown === leadUnit));
+          return found ?? set.empty.get(p.label)!;
+        };
+        const [cur, before, yearAgo] = [pick(period), pick(prev), pick(lastYear)];
         const entry: ScorecardEntry = {
           id: kpi.id, name: kpi.name, unit: kpi.unit, valueUnit: kpi.valueUnit, kind: kpi.kind, task: kpi.task,
           value: cur.value, numerator: cur.numerator ?? null, denominator: cur.denominator ?? null,
@@ -193,7 +272,7 @@ ${QUERY_SETTINGS}`,
          WHERE s.task IN {tasks:Array(UInt8)} AND s.due_on <= {end:Date}
            AND NOT (s.status = '已完成' AND ifNull(s.completed_on, s.reported_on) < {start:Date})
          ORDER BY s.task, s.due_on, s.milestone_id ${QUERY_SETTINGS}`,
-        { asOf, tasks, start: period.start, end: period.end },
+        { asOf, tasks, start: period.start, end: period.end, maxPos: NO_POSITION_BOUND },
       );
       return {
         leadUnit, period: period.label, start: period.start, end: period.end, tasks, kpis: entries,
@@ -214,13 +293,7 @@ ${QUERY_SETTINGS}`,
       const impl = KPI_IMPLS[kpi.id];
       if (!impl) return null;
       const today = options.today ?? shanghaiToday();
-      const year = Number(today.slice(0, 4));
-      const period: Period = kpi.grains.includes('ytd')
-        ? { label: String(year), grain: 'year', start: `${year}-01-01`, end: today }
-        : periodOfLabel(String(year - 1));
-      const raw = await compute(kpi, impl, [period], NOW);
-      const targets = await loadTargets([kpi.id], NOW);
-      const p = pointsOf(kpi, impl, [{ ...period, grain: 'year' }], raw, targets.get(kpi.id))[0];
+      const p = (await points({ kpi, slot: 'latest', periods: [latestPeriod(kpi, today)], asOf: NOW })).points[0];
       if (!p || p.value === null) return null;
       return { period: p.period, value: p.value, target: p.target, attainment: p.attainment };
     },
@@ -258,10 +331,25 @@ function breakdownExpr(kpi: KpiDefinition, impl: KpiImpl, breakdown: Breakdown |
  * (certificates expiring next month have not expired yet), and a flow or a due-date ratio counts
  * what has happened or fallen due so far.
  */
-function periodParams(periods: Period[], asOf: string): OlapParams {
-  const knownOn = asOf === NOW ? shanghaiToday() : shanghaiDate(`${asOf.replace(' ', 'T')}Z`);
-  const ends = periods.map((p) => (p.start <= knownOn && knownOn < p.end ? knownOn : p.end));
-  return { labels: periods.map((p) => p.label), starts: periods.map((p) => p.start), ends, asOf };
+function periodParams(periods: Period[], asOf: string, bound: { maxPos: string; knownOn?: string }): OlapParams {
+  const knownOn = bound.knownOn ?? knownOnOf(asOf);
+  return { labels: periods.map((p) => p.label), starts: periods.map((p) => p.start), ends: periods.map((p) => evalEnd(p, knownOn)), asOf, maxPos: bound.maxPos };
+}
+
+/** The day periods under way are evaluated on for an as-of instant: today when "as known now". */
+export function knownOnOf(asOf: string): string {
+  return asOf === NOW ? shanghaiToday() : shanghaiDate(`${asOf.replace(' ', 'T')}Z`);
+}
+
+/** The last day a period is evaluated up to, known on `knownOn`: that day while it is under way, else its end. */
+export function evalEnd(p: Period, knownOn: string): string {
+  return p.start <= knownOn && knownOn < p.end ? knownOn : p.end;
+}
+
+/** The period `latest()` reports: this year to date (YTD KPIs) or the last full year. */
+export function latestPeriod(kpi: KpiDefinition, today: string): Period {
+  const year = Number(today.slice(0, 4));
+  return kpi.grains.includes('ytd') ? { label: String(year), grain: 'year', start: `${year}-01-01`, end: today } : periodOfLabel(String(year - 1));
 }
 
 const STANDARD = new Set(['period', 'b', 'entity', 'name', 'event_ids', 'x', 'y', 'registered_name']);

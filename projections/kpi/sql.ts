@@ -6,9 +6,20 @@
 
 export const AS_OF = '{asOf:DateTime64(3)}';
 
+/**
+ * The highest store position a query may see. The fact path binds the largest UInt64 (no bound);
+ * the KPI tables' materializer binds the position every fact projection has committed, so a
+ * computed value reflects exactly the events up to that position (some tables may already hold
+ * rows of the batch in flight beyond it).
+ */
+export const MAX_POS = '{maxPos:UInt64}';
+
+/** `maxPos` when nothing bounds the position. */
+export const NO_POSITION_BOUND = '18446744073709551615';
+
 /** Rows of a fact table as known at the as-of instant, without facts a correction replaced by then. */
 export function live(table: string, where?: string): string {
-  return `(SELECT * FROM ${table} WHERE recorded_at <= ${AS_OF} AND event_id NOT IN (SELECT supersedes FROM fact_corrections WHERE recorded_at <= ${AS_OF})${
+  return `(SELECT * FROM ${table} WHERE recorded_at <= ${AS_OF} AND position <= ${MAX_POS} AND event_id NOT IN (SELECT supersedes FROM fact_corrections WHERE recorded_at <= ${AS_OF} AND position <= ${MAX_POS})${
     where ? ` AND (${where})` : ''
   })`;
 }

@@ -27,6 +27,43 @@ export interface ApiDeps {
   cacheEntries?: number;
   /** How long a cached KPI answer may be served after the checkpoints moved (default 5,000 ms; 0: never). */
   cacheStaleMs?: number;
+  /**
+   * What the KPI answers reflect (the KPI tables' position and day), when they come from KPI
+   * tables: the response cache keys on it instead of the projection checkpoints.
+   */
+  kpiVersion?(): string | undefined;
+  /** A KPI's query failed while listing /kpis: count it and log it (the answer shows the error). */
+  onKpiError?(kpiId: string, err: unknown): void;
+  /** KPI value changes as they land in the KPI tables (GET /stream); absent: the route answers 404. */
+  changes?: KpiChangeFeed;
+}
+
+/** One KPI value that changed, as the stream sends it. */
+export interface KpiChangeEvent {
+  kpiId: string;
+  slot: string;
+  period: string;
+  breakdown: string;
+  breakdownValue: string;
+  oldValue: number | null;
+  newValue: number | null;
+  change: string;
+  position: number;
+  recordedAt: string;
+}
+
+export interface KpiChangeFeed {
+  /** Calls `listener` with each batch of changes (one per materializer run); returns the unsubscribe. */
+  subscribe(listener: (changes: KpiChangeEvent[], head: { position: number; recordedAt: string }) => void): () => void;
+}
+
+/** How a failed KPI shows in /kpis: not "no data" but an error with a code and a reason. */
+export function kpiErrorOf(err: unknown): { code: string; message: string } {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : 'internal';
+  // A query's text stays in the log; the screen gets the reason only.
+  const message = String(e.message ?? err).replace(/\s*\(query:[\s\S]*$/, '').slice(0, 300);
+  return { code, message };
 }
 
 /**
@@ -39,10 +76,10 @@ export interface ApiDeps {
 function createResponseCache(limit: number, staleMs: number) {
   const entries = new Map<string, { version: string; at: number; value: Promise<unknown> }>();
   return {
-    get<T>(key: string, version: string, compute: () => Promise<T>): Promise<T> {
+    get<T>(key: string, version: string, compute: () => Promise<T>, stale = staleMs): Promise<T> {
       if (limit <= 0) return compute();
       const hit = entries.get(key);
-      if (hit && (hit.version === version || Date.now() - hit.at < staleMs)) {
+      if (hit && (hit.version === version || Date.now() - hit.at < stale)) {
         entries.delete(key);
         entries.set(key, hit);
         return hit.value as Promise<T>;
@@ -92,7 +129,12 @@ export function createApiRouter(deps: ApiDeps): Router {
   const admin = deps.requireRole('admin');
   const cache = createResponseCache(deps.cacheEntries ?? 500, deps.cacheStaleMs ?? 5_000);
   const version = async () => (await deps.projections()).map((p) => `${p.name}:${p.version}:${p.checkpoint}`).join('|');
-  const cached = async <T>(req: Request, compute: () => Promise<T>) => cache.get(req.originalUrl, await version(), compute);
+  // Answers from the KPI tables are milliseconds away: key on the tables' head and never serve a
+  // stale one (the live screens follow the stream). Until the tables exist, the fact tables' rule holds.
+  const cached = async <T>(req: Request, compute: () => Promise<T>) => {
+    const kpiVersion = deps.kpiVersion?.();
+    return kpiVersion !== undefined ? cache.get(req.originalUrl, kpiVersion, compute, 0) : cache.get(req.originalUrl, await version(), compute);
+  };
 
   router.get('/status', anyRole, async (_req, res) => {
     const [head, projections] = await Promise.all([deps.storeHead(), deps.projections()]);
@@ -113,10 +155,35 @@ export function createApiRouter(deps: ApiDeps): Router {
         valueUnit: k.valueUnit,
         grains: k.grains,
         components: k.components,
-        latest: await deps.kpis.latest(k.id).catch(() => null),
+        // A failing query is shown as a failure, never as "no data" (latest: null alone).
+        ...(await deps.kpis.latest(k.id).then(
+          (latest) => ({ latest, state: latest === null ? ('no-data' as const) : ('ok' as const) }),
+          (err: unknown) => {
+            deps.onKpiError?.(k.id, err);
+            return { latest: null, state: 'error' as const, error: kpiErrorOf(err) };
+          },
+        )),
       })),
     ));
     res.json({ kpis });
+  });
+
+  // Server-Sent Events: each materializer run's KPI value changes, as one `kpi-changes` event.
+  router.get('/stream', viewer, (req, res) => {
+    if (!deps.changes) throw new NotFoundError('this process keeps no KPI tables (no live stream here)');
+    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    res.write(`retry: 2000\n: connected\n\n`);
+    const unsubscribe = deps.changes.subscribe((changes, head) => {
+      if (changes.length === 0) return;
+      res.write(`id: ${head.position}\nevent: kpi-changes\ndata: ${JSON.stringify({ position: head.position, recordedAt: head.recordedAt, changes })}\n\n`);
+    });
+    // Comments keep proxies from closing an idle stream.
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+    });
   });
 
   router.get('/kpis/:id', viewer, (req, res) => {

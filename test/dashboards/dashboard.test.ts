@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { dashboardEvents, FIRMS, shanghaiYear, startDashboardServer, type DashboardServer } from './dashboardServer.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -227,5 +228,26 @@ describe('when a viewer opens the leadership dashboard', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(SHOTS, 'overview-1366.png'), fullPage: true });
     await context.close();
+  });
+
+  it('updates a card in place within 2 s of a newly ingested event, from the live stream', async () => {
+    const page = await newPage();
+    await login(page, server.keys.viewer);
+    const value = page.locator('.card[data-kpi="kcw_meetings_held"] .value');
+    await value.waitFor();
+    const before = Number(await value.getAttribute('data-value'));
+    // The page marks itself once the stream is connected.
+    await page.waitForFunction(`document.body.dataset.live === 'live'`);
+    const cardBefore = await page.locator('.card[data-kpi="kcw_meetings_held"]').elementHandle();
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const { ev } = createEventFactory('00000000-0000-4000-8c00-');
+    const meeting = ev('kcwLive', 'GovernanceMeetingHeld', 'governance-meetings', today, { meetingId: `KCW-LIVE-${Date.now()}`, body: '科创委', heldOn: today });
+    await server.appendOnly([{ ...meeting, recordedAt: new Date().toISOString() }]);
+    // The ingested event reaches the card through projection, KPI tables and stream within 2 s.
+    await page.locator(`.card[data-kpi="kcw_meetings_held"] .value[data-value="${before + 1}"]`).waitFor({ timeout: 2_000 });
+    // In place: no reload of the page, the card replaced on its own (the old node is detached).
+    expect(await cardBefore!.evaluate((el) => el.isConnected)).toBe(false);
+    expect(await page.locator('.card[data-kpi="hte_count"] .value').count()).toBe(1);
+    expect(problemsOf(page)).toEqual([]);
   });
 });

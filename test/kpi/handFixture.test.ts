@@ -1,25 +1,38 @@
 /**
  * Exact KPI values of the hand-made fixture (test/fixtures/kpi/handFixture.ts), worked out by
  * hand below. Events go through the real SQLite store and the real projection runner into the
- * versioned tables behind the stable views; the KPI queries read the views on real chDB.
+ * versioned tables behind the stable views; the KPI materializer builds the KPI tables from them,
+ * and the KPI reads answer from those tables (on a session of their own) wherever they can:
+ * only as-of instants before the tables' history and other days' "latest" compute from facts.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { createKpiQueries, type KpiQueries } from '../../projections/kpi/queries.ts';
 import { EVENT_IDS as ID, FIRMS, HAND_EVENTS } from '../fixtures/kpi/handFixture.ts';
-import { freshOlap } from '../support/olap.ts';
+import { createKpiMaterializer, createKpiTableSource, type KpiTableSource } from '../../projections/kpiTables/index.ts';
+import { freshOlap, sameDatabase } from '../support/olap.ts';
 import { loadFactsWithRunner } from './support.ts';
 
 let olap: OlapClient;
+let viewer: OlapClient;
 let kpi: KpiQueries;
+let source: KpiTableSource;
 
 beforeAll(async () => {
   olap = await freshOlap('hand');
   await loadFactsWithRunner(olap, HAND_EVENTS);
-  kpi = createKpiQueries(olap);
-});
+  const materializer = createKpiMaterializer({ olap, queries: createKpiQueries(olap), committed: async () => HAND_EVENTS.length });
+  await materializer.open();
+  await materializer.runOnce();
+  viewer = await sameDatabase(olap);
+  source = createKpiTableSource({ olap: viewer, head: () => materializer.head() });
+  kpi = createKpiQueries(viewer, { source });
+}, 300_000);
 
-const values = (points: { period: string; value: number | null }[]) => points.map((p) => [p.period, p.value]);
+afterAll(async () => {
+  await viewer?.close();
+  await olap.close();
+});
 
 describe('when 高企 certificates expire, get revoked and their holders move out', () => {
   /*
@@ -369,3 +382,23 @@ describe('when the KPI list asks for the latest value', () => {
     expect(await kpi.latest('digital_infra')).toBeNull();
   });
 });
+
+describe('when the KPI tables answer', () => {
+  it('answered the series and scorecards from the tables, and only as-of instants before their history from facts', () => {
+    expect(source.stats.hits).toBeGreaterThan(40);
+    for (const why of Object.keys(source.stats.misses)) expect(['as-of outside the tables', 'period not in tables']).toContain(why);
+  });
+
+  it("gives analysts the screen's numbers in the kpi_table view", async () => {
+    const rows = await viewer.query<{ period: string; value: number }>(
+      `SELECT period, value FROM kpi_table WHERE kpi_id = 'hte_count' AND grain = 'quarter' AND breakdown = '' AND period IN ('2024-Q1', '2024-Q2', '2024-Q3') ORDER BY period`,
+    );
+    expect(rows.map((r) => [r.period, Number(r.value)])).toEqual([
+      ['2024-Q1', 3],
+      ['2024-Q2', 4],
+      ['2024-Q3', 3],
+    ]);
+  });
+});
+
+const values = (points: { period: string; value: number | null }[]) => points.map((p) => [p.period, p.value]);

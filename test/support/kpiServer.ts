@@ -1,8 +1,10 @@
 /**
  * A real server for the API, export and dashboard tests: the read API, the export router and
  * (optionally) the static dashboards over the real KPI query layer, on chDB tables that the real
- * projection runner keeps filling from a real SQLite store. The runner stays up, so a test can
- * append a correction and wait for it to be projected.
+ * projection runner keeps filling from a real SQLite store, and KPI tables that the real
+ * materializer keeps up to date behind it (reads on a viewer session of their own, live changes on
+ * /api/v1/stream). The runner and the materializer stay up, so a test can append a correction and
+ * wait for it to be projected and materialized.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type http from 'node:http';
@@ -13,6 +15,7 @@ import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts
 import type { EventStore, OlapClient } from '../../contracts/ports.ts';
 import { FACT_PROJECTIONS } from '../../projections/facts/index.ts';
 import { createKpiQueries } from '../../projections/kpi/index.ts';
+import { createKpiMaterializer, createKpiTableSource, type KpiMaterializer, type KpiTableSource } from '../../projections/kpiTables/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
@@ -20,14 +23,21 @@ import { createApiRouter } from '../../services/api/router.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { notFoundHandler, problemHandler } from '../../services/http/problem.ts';
-import { freshOlap } from './olap.ts';
+import { freshOlap, sameDatabase } from './olap.ts';
 
 export interface KpiServer {
   url: string;
   keys: DevKeys;
   olap: OlapClient;
-  /** Appends events to the store and waits until the runner has projected them. */
+  materializer: KpiMaterializer;
+  /** KPIs /kpis reported as failed (the platform counts and logs them). */
+  kpiErrors: Array<{ kpiId: string; message: string }>;
+  /** How many reads the KPI tables answered, and why the others went to the fact tables. */
+  tableStats: KpiTableSource['stats'];
+  /** Appends events to the store and waits until the runner has projected them and the KPI tables reflect them. */
   append(events: readonly RecordedEvent[]): Promise<void>;
+  /** Appends events without waiting (the live stream test watches them arrive). */
+  appendOnly(events: readonly RecordedEvent[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,12 +57,28 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
   const olap = await freshOlap('kpis');
   let runner: ProjectionRunner | undefined;
   let server: http.Server | undefined;
+  let viewer: OlapClient | undefined;
+  let materializer: KpiMaterializer | undefined;
   try {
     runner = createProjectionRunner({ olap, source: storeEventSource(store, { maxBatch: 500 }), projections: FACT_PROJECTIONS, batchSize: 500, flushMs: 20 });
     await runner.start();
     await runner.waitUntilCaughtUp();
     const keyring = loadKeyring({ DATA_DIR: dir });
-    const queries = createKpiQueries(olap);
+    const committedBy = runner;
+    materializer = createKpiMaterializer({
+      olap,
+      queries: createKpiQueries(olap),
+      committed: async () => Math.min(...(await committedBy.status()).map((st) => st.serving?.checkpoint ?? 0)),
+      debounceMs: 50,
+      pollMs: 50,
+    });
+    await materializer.start();
+    await materializer.runOnce();
+    const m = materializer;
+    viewer = await sameDatabase(olap);
+    const source = createKpiTableSource({ olap: viewer, head: () => m.head() });
+    const queries = createKpiQueries(viewer, { source });
+    const kpiErrors: KpiServer['kpiErrors'] = [];
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
     const live = runner;
     const app = express();
@@ -64,6 +90,12 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
         projections: async () => (await live.status()).map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state })),
         kpis: queries,
         requireRole,
+        kpiVersion: () => {
+          const h = m.head();
+          return h ? `kpi:${h.position}:${h.knownOn}` : undefined;
+        },
+        onKpiError: (kpiId, err) => kpiErrors.push({ kpiId, message: String((err as Error).message) }),
+        changes: { subscribe: (listener) => m.onChange((changes, h) => listener(changes, { position: h.position, recordedAt: h.recordedAt })) },
       }),
     );
     if (options.dashboards) app.use(express.static(DASHBOARDS_DIR, { index: 'index.html' }));
@@ -80,16 +112,25 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       url: `http://127.0.0.1:${port}`,
       keys: keyring.devKeys!,
       olap,
+      materializer: m,
+      kpiErrors,
+      tableStats: source.stats,
       async append(more) {
         for (const e of more) await store.append(e.streamId, [stripPositions(e)]);
         await live.waitUntilCaughtUp();
+        await m.runOnce();
+      },
+      async appendOnly(more) {
+        for (const e of more) await store.append(e.streamId, [stripPositions(e)]);
       },
       async stop() {
         await new Promise<void>((resolve) => {
           running.close(() => resolve());
           running.closeAllConnections();
         });
+        await m.stop();
         await live.stop();
+        await viewer?.close();
         await olap.command(`DROP DATABASE IF EXISTS ${olap.database}`).catch(() => {});
         await olap.close();
         await store.close();
@@ -98,7 +139,9 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     };
   } catch (err) {
     server?.close();
+    await materializer?.stop().catch(() => {});
     await runner?.stop().catch(() => {});
+    await viewer?.close().catch(() => {});
     await olap.close().catch(() => {});
     await store.close();
     rmSync(dir, { recursive: true, force: true });

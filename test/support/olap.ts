@@ -23,3 +23,16 @@ export async function freshOlap(prefix = 't'): Promise<OlapClient> {
     });
   return createOlapClient({ kind: 'chdb', path: workerChdbPath, database });
 }
+
+/** A second client (its own engine session) on the same database as `olap`: the viewers' session. */
+export async function sameDatabase(olap: OlapClient): Promise<OlapClient> {
+  if (process.env.CLICKHOUSE_URL)
+    return createOlapClient({
+      kind: 'clickhouse',
+      url: process.env.CLICKHOUSE_URL,
+      user: process.env.CLICKHOUSE_USER ?? 'default',
+      password: process.env.CLICKHOUSE_PASSWORD ?? '',
+      database: olap.database,
+    });
+  return createOlapClient({ kind: 'chdb', path: workerChdbPath, database: olap.database });
+}

@@ -243,7 +243,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  // Metrics tell volumes, store head and memory: for any holder of a key (as /api/v1/status), not
+  // for anyone who can reach the port. Prometheus scrapes with a key of its own (docs/operations.md).
+  app.get('/metrics', keyring.requireRole('viewer', 'ingest'), async (_req, res) => {
     if (store) metrics.storeHead.set((await store.head()).position);
     for (const p of await projectionStatus()) {
       metrics.projectionLag.set({ projection: p.name }, p.lagEvents);

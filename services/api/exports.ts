@@ -5,7 +5,7 @@ import { PeriodLabel } from '../../contracts/events/governance.ts';
 import { shanghaiToday } from '../../contracts/dates.ts';
 import { Grain, LeadUnit, kpiById, type KpiDefinition } from '../../contracts/kpis.ts';
 import type { KpiReader } from './kpiReader.ts';
-import { parseQuery } from './parseQuery.ts';
+import { AsOfParam, parseQuery } from './parseQuery.ts';
 import { CONTENT_TYPES, EXPORT_FORMATS, EXTENSIONS, contentDisposition, encode, type ExportFormat } from './export/encode.ts';
 import {
   GRAIN_ZH,
@@ -27,13 +27,10 @@ export const AS_OF_HEADER = 'X-Brain-As-Of';
 const RANGE = /^\d{4}(-(\d{2}(-\d{2})?|H[12]|Q[1-4]))?$/;
 
 const Format = z.enum(EXPORT_FORMATS, { error: `format 应为 ${EXPORT_FORMATS.join('、')} 之一` }).default('xlsx');
-const AsOf = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'asOf 应为带时区的 ISO 时间 (如 2025-07-01T00:00:00+08:00) 或日期 (当日 24 时, 北京时间)' })
-  .optional();
 
 const ScorecardQuery = z.object({
   period: PeriodLabel,
-  asOf: AsOf,
+  asOf: AsOfParam,
   format: Format,
   part: z.enum(['kpis', 'milestones'], { error: 'part 应为 kpis 或 milestones' }).default('kpis'),
 });
@@ -42,31 +39,19 @@ const SeriesQuery = z.object({
   to: z.string().regex(RANGE, { error: 'to 应为日期 (YYYY-MM-DD) 或期间 (2025、2025-H1、2025-Q3、2025-07)' }).optional(),
   grain: Grain.default('quarter'),
   breakdown: z.string().max(32).optional(),
-  asOf: AsOf,
+  asOf: AsOfParam,
   format: Format,
 });
 const DrilldownQuery = z.object({
   period: PeriodLabel,
   breakdown: z.string().max(32).optional(),
   value: z.string().max(64).optional(),
-  asOf: AsOf,
+  asOf: AsOfParam,
   format: Format,
 });
 
-/**
- * The as-of instant of an export: the one asked for (a date means the end of that day in
- * Asia/Shanghai), or now. Never in the future: a later event could still be recorded before it,
- * and the export would not be reproducible.
- */
-function resolveAsOf(raw: string | undefined, now = Date.now()): Date {
-  if (raw === undefined) return new Date(now);
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T23:59:59.999+08:00`) : Date.parse(raw);
-  if (ms > now)
-    throw new ValidationError('asOf 晚于当前时间: 之后仍可能有数据记入该时刻之前, 导出将无法复现; 省略 asOf 即按当前时间导出', [
-      { field: 'asOf', reason: 'in the future', value: raw },
-    ]);
-  return new Date(ms);
-}
+/** The as-of instant of an export: the one asked for (validated by AsOfParam), or now. */
+const resolveAsOf = (asOf: string | undefined): Date => (asOf === undefined ? new Date() : new Date(asOf));
 
 function kpiOr400(id: string): KpiDefinition {
   const kpi = kpiById(id);

@@ -5,7 +5,7 @@ import { PeriodLabel } from '../../contracts/events/governance.ts';
 import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, kpiById } from '../../contracts/kpis.ts';
 import type { StoreHead } from '../../contracts/ports.ts';
 import type { KpiReader } from './kpiReader.ts';
-import { parseQuery } from './parseQuery.ts';
+import { AsOfParam, parseQuery } from './parseQuery.ts';
 
 export interface ProjectionStatusView {
   name: string;
@@ -98,17 +98,17 @@ const SeriesQuery = z.object({
   from: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, { error: 'from 应为 YYYY、YYYY-MM 或 YYYY-MM-DD' }).default('2023-01'),
   to: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, { error: 'to 应为 YYYY、YYYY-MM 或 YYYY-MM-DD' }).optional(),
   grain: z.enum(['month', 'quarter', 'half', 'year', 'ytd']).default('quarter'),
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: AsOfParam,
   breakdown: z.string().max(32).optional(),
 });
 const DrilldownQuery = z.object({
   period: PeriodLabel,
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: AsOfParam,
   value: z.string().max(64).optional(),
 });
 const ScorecardQuery = z.object({
   period: PeriodLabel,
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: AsOfParam,
 });
 
 function kpiOr404(id: string) {

@@ -123,3 +123,27 @@ describe('when an event changes a KPI', () => {
     expect(found!.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2} /);
   }, 60_000);
 });
+
+describe('when asOf is asked for', () => {
+  const get = (url: string) => fetch(`${server.url}/api/v1${url}`, { headers: { Authorization: `Bearer ${server.keys.viewer}` } });
+
+  it.each([
+    ['a series', '/kpis/hte_count/series?from=2024-01&to=2024-12&asOf=9999-12-31'],
+    ['a scorecard', `/scorecards/${encodeURIComponent('科创局')}?period=2024&asOf=9999-12-31T00:00:00%2B08:00`],
+    ['a drill-down', '/kpis/hte_count/drilldown?period=2024&asOf=2999-01-01T00:00:00Z'],
+  ])('refuses one in the future for %s, as the exports do, naming asOf', async (_what, url) => {
+    const res = await get(url);
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { errors?: Array<{ field: string; reason: string }> };
+    expect(problem.errors).toEqual([expect.objectContaining({ field: 'asOf', reason: expect.stringContaining('晚于当前时间') })]);
+  });
+
+  it('takes a date as the end of that day in Beijing time, the same answer as that instant', async () => {
+    const byDate = await get('/kpis/hte_count/series?from=2024-01&to=2024-12&asOf=2025-06-30');
+    const byInstant = await get('/kpis/hte_count/series?from=2024-01&to=2024-12&asOf=2025-06-30T23:59:59.999%2B08:00');
+    expect(byDate.status).toBe(200);
+    const series = ((await byDate.json()) as { series: unknown[] }).series;
+    expect(series.length).toBe(4);
+    expect(series).toEqual(((await byInstant.json()) as { series: unknown[] }).series);
+  });
+});

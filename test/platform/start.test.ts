@@ -138,10 +138,11 @@ describe('npm start on an empty data folder', () => {
     expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
   }, 60_000);
 
-  it('exposes health, readiness and Prometheus metrics', async () => {
+  it('exposes health and readiness to anyone, Prometheus metrics to a key holder', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'ready' });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${keys.viewer}` } })).text();
     expect(metrics).toMatch(/^brain_store_head_position \d{6}/m);
     expect(metrics).toMatch(/brain_projection_lag_events\{projection="fact_flows"\} 0/);
   });

@@ -56,6 +56,20 @@ async function runUntil(runner: ProjectionRunner, done: () => Promise<boolean>, 
   }
 }
 
+/** Whether the group has committed every message of the topic (its offsets at each partition's end). */
+async function consumedToEnd(topic: string, groupId: string): Promise<boolean> {
+  const admin = rawKafka().admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.every((e) => at.get(e.partition) === Number(e.high));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function kpiValues(olap: OlapClient) {
   const kpis = createKpiQueries(olap);
   const out: Record<string, unknown> = {};
@@ -75,12 +89,12 @@ describe('when projections are fed by Kafka', () => {
     const topic = uniqueName('facts');
     // Everything twice: once in order, once reversed (a redelivery after a rebalance, out of order).
     await publish(topic, [...HAND_EVENTS.map(messageOf), ...[...HAND_EVENTS].reverse().map(messageOf)]);
-    const source = kafkaEventSource({ brokers: kafkaBrokers(), topic, groupId: uniqueName('g'), dlqTopic: `${topic}-dlq`, log: testLog(), maxBatch: 7 });
+    const groupId = uniqueName('g');
+    const source = kafkaEventSource({ brokers: kafkaBrokers(), topic, groupId, dlqTopic: `${topic}-dlq`, log: testLog(), maxBatch: 7 });
     const runner = createProjectionRunner({ olap, source, projections: FACT_PROJECTIONS, flushMs: 50 });
-    const top = Math.max(...HAND_EVENTS.map((e) => e.position));
-    await runUntil(runner, async () => (await runner.status()).every((s) => s.checkpoint >= top));
-    // Give the reversed copies time to land too: the values must not move any more.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Offsets are committed only once a batch's rows are written: when the group's committed
+    // offsets reach the end of every partition, both copies of every event have landed.
+    await runUntil(runner, () => consumedToEnd(topic, groupId));
     expect(await kpiValues(olap)).toEqual(await kpiValues(reference));
   });
 

@@ -101,8 +101,16 @@ describe('when a viewer opens the leadership dashboard', () => {
     const kcw = kpis.find((k) => k.id === 'kcw_meetings_held')!;
     expect(kcw.latest?.value).toBe(1);
     expect(await page.locator('.card[data-kpi="kcw_meetings_held"] .value').textContent()).toBe('1');
-    // A KPI without data says so in Chinese rather than showing a blank.
-    expect(await page.locator('.card[data-kpi="incubating_tenants"]').textContent()).toMatch(/暂无数据|0/);
+    // A KPI without data says so in Chinese rather than showing a blank or a 0 it does not know;
+    // a known 0 shows 0.
+    const p1 = kpis.filter((k) => (k as KpiListItem & { priority?: string }).priority === 'P1');
+    const noData = p1.filter((k) => k.latest === null || k.latest.value === null);
+    expect(noData.length).toBeGreaterThan(0);
+    for (const k of noData) expect(await page.locator(`.card[data-kpi="${k.id}"] .card-novalue`).textContent()).toBe('暂无数据');
+    const incubating = kpis.find((k) => k.id === 'incubating_tenants')!;
+    expect(incubating.latest?.value).toBe(0);
+    expect(await page.locator('.card[data-kpi="incubating_tenants"] .value').textContent()).toBe('0');
+    expect(await page.locator('.card[data-kpi="incubating_tenants"] .card-novalue').count()).toBe(0);
 
     // The header shows the store head and freshness from /status.
     await page.locator('#status-text', { hasText: '位置 #' }).waitFor();

@@ -287,6 +287,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       );
     });
   });
+  // Idle keep-alive sockets live longer than clients' own pools keep them (undici 4 s, browsers
+  // ~60 s behind proxies), so a client rarely sends a request on a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const address = server.address();
   const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`;
   stops.push(

@@ -40,6 +40,8 @@ export interface RunSummary {
   kpis: number;
   rows: number;
   ms: number;
+  /** The KPIs that took longest in this run (where the time goes), slowest first. */
+  slowest: Array<{ kpi: string; from: string; ms: number }>;
 }
 
 export interface MaterializerLog {
@@ -106,7 +108,7 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
   let head: KpiTablesHead | null = null;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
-  let lastRunAt = 0;
+  let lastRunEnd = 0;
   let lastRunMs = 0;
   let stopped = false;
 
@@ -225,10 +227,13 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
     for (const p of built) byKpi.set(p.kpi.id, '1970-01-01');
     const rows: Record<string, unknown>[] = [];
     const changes: KpiChange[] = [];
+    const timings: RunSummary['slowest'] = [];
     for (const plan of plans) {
       const from = byKpi.get(plan.kpi.id);
       if (from === undefined) continue;
+      const t0 = Date.now();
       await recompute(plan, from, day, position, recordedAt, rows, changes);
+      timings.push({ kpi: plan.kpi.id, from, ms: Date.now() - t0 });
     }
     // Values first, then the definitions and the run: a reader only trusts rows a run announces.
     for (let i = 0; i < rows.length; i += 5_000) await olap.insert(KPI_VALUES, rows.slice(i, i + 5_000));
@@ -242,7 +247,8 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
     const ms = Date.now() - started;
     await olap.insert(KPI_RUNS, [{ position, known_on: day, recorded_at: recordedAt, kind, kpis: byKpi.size, rows: rows.length, ms, at: nowText() }]);
     head = { position, knownOn: day, recordedAt, since: new Map(since) };
-    const summary: RunSummary = { kind, position, knownOn: day, kpis: byKpi.size, rows: rows.length, ms };
+    const slowest = timings.sort((a, b) => b.ms - a.ms).slice(0, 5);
+    const summary: RunSummary = { kind, position, knownOn: day, kpis: byKpi.size, rows: rows.length, ms, slowest };
     if (kind !== 'incremental' || ms > 2_000) options.log?.info(summary, `KPI tables: ${kind} run at position ${position}, ${byKpi.size} KPIs, ${rows.length} rows, ${ms} ms`);
     for (const l of listeners) {
       try {
@@ -264,14 +270,18 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
 
   function schedule(): void {
     if (stopped) return;
-    // At least as long between runs as the last run took: runs never take more than half the engine time.
-    const wait = Math.max(pollMs, lastRunAt + Math.max(debounceMs, lastRunMs) - Date.now());
+    // After a run that did work, at least as long as it took before the next one: runs never take
+    // more than half the engine time. A poll that found nothing to do does not count (it must not
+    // push the next run back), nor does a build's or a new day's length (incremental runs follow).
+    const wait = Math.max(pollMs, lastRunEnd + Math.max(debounceMs, lastRunMs) - Date.now());
     timer = setTimeout(() => {
       void (async () => {
         if (options.ready && !(await options.ready().catch(() => false))) return;
-        lastRunAt = Date.now();
         const summary = await serial();
-        if (summary) lastRunMs = summary.ms;
+        if (summary) {
+          lastRunEnd = Date.now();
+          lastRunMs = summary.kind === 'incremental' ? summary.ms : 0;
+        }
       })()
         .catch((err: unknown) => options.log?.error({ err }, 'KPI tables run failed (retried at the next poll)'))
         .finally(schedule);

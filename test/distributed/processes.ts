@@ -82,9 +82,21 @@ export async function waitReady(service: ServiceProcess, url: string, timeoutMs 
 }
 
 export async function getJson<T>(url: string, key: string): Promise<T> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(30_000) });
+  const get = () => fetch(url, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(30_000) });
+  // A pooled keep-alive socket the server closed while the test waited (a long CLI run on a busy
+  // machine) fails before the request reaches the server; a GET is then sent again on a new
+  // socket, as browsers do. Any other failure (refused, timeout, an HTTP error) is not retried.
+  const res = await get().catch((err: unknown) => {
+    if (isStaleSocket(err)) return get();
+    throw err;
+  });
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+function isStaleSocket(err: unknown): boolean {
+  const cause = err instanceof TypeError ? (err.cause as { code?: string } | undefined) : undefined;
+  return cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'EPIPE';
 }
 
 /** Sends records as one NDJSON stream to an ingest service; returns its report. */

@@ -15,9 +15,11 @@ export type UpcasterRegistry = Partial<Record<EventType, Readonly<Record<number,
 export const UPCASTERS: UpcasterRegistry = {};
 
 /**
- * Brings an event read from storage or the bus to its type's current schema version. Events of an
- * unknown type or of a version newer than this code knows are refused (a newer writer's event
- * must not be misread by older code).
+ * Brings an event read from storage or the bus to its type's current schema version. An event of
+ * a known type but of a version newer than this code knows is refused (a newer writer's payload
+ * must not be misread by older code). An event of a type this code does not know passes through
+ * unchanged: a type added by a newer writer is nobody's input here (no decider or projection of
+ * this code handles it), and refusing it would stop every reader of the log.
  */
 export function upcast<E extends { type: string; schemaVersion: number; data: unknown }>(event: E, registry: UpcasterRegistry = UPCASTERS): E {
   const def = (EVENT_DEFINITIONS as Record<string, { version: number } | undefined>)[event.type];

@@ -23,16 +23,3 @@ export interface Projection {
   project(events: readonly RecordedEvent[]): Record<string, Row[]>;
 }
 
-/**
- * Where the runner's events come from: the store's subscription (embedded) or Kafka (distributed).
- * Batches arrive in global-position order per stream; a source may redeliver.
- */
-export interface EventSource {
-  /**
-   * False when batches may arrive out of global-position order or be redelivered out of order
-   * (Kafka: one order per partition). The runner then writes each delivered batch before its
-   * handler resolves and relies on idempotent fact keys instead of position filtering.
-   */
-  readonly ordered?: boolean;
-  start(fromPosition: number, onBatch: (events: RecordedEvent[]) => Promise<void>): Promise<{ stop(): Promise<void>; done: Promise<void> }>;
-}

@@ -15,7 +15,7 @@ import { createProjectionRunner, type ProjectionRunner } from '../projections/ru
 import { storeEventSource } from '../projections/runner/storeEventSource.ts';
 import { readProjectionStatus } from '../projections/runner/readStatus.ts';
 import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
-import type { EventSource } from '../projections/projection.ts';
+import type { EventSource } from '../contracts/ports.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
 import { createExportRouter } from './api/exports.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';

@@ -38,7 +38,8 @@ import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { POLICIES, withRetry as retrying, type RetryPolicy } from '../../contracts/retry.ts';
 import { migrate, quoteIdent } from '../migrations/migrate.ts';
-import type { EventSource, Projection, Row } from '../projection.ts';
+import type { EventSource } from '../../contracts/ports.ts';
+import type { Projection, Row } from '../projection.ts';
 import { createBookkeeping, type BuildRecord, type CheckpointRecord, type DeadLetter } from './bookkeeping.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { EventStore } from '../../contracts/ports.ts';
-import type { EventSource } from '../projection.ts';
+import type { EventSource } from '../../contracts/ports.ts';
 
 /** An EventSource that also knows the newest position it could deliver (for lag and freshness). */
 export interface HeadAwareEventSource extends EventSource {

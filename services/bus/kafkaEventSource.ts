@@ -1,7 +1,7 @@
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { BrainError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
-import type { EventSource } from '../../projections/projection.ts';
+import type { EventSource } from '../../contracts/ports.ts';
 import type { Logger } from '../observability/logger.ts';
 import { decodeEvent } from './codec.ts';
 import { deadLetterHeaders, type DeadLetter } from './dlq.ts';

@@ -122,6 +122,36 @@ export function trackFact<C extends SourceContext>(facts: Facts, specs: TypeSpec
   }
 }
 
+/** The state of a context without business rules: what each stream already holds, per natural key. */
+export interface FactState {
+  facts: Facts;
+}
+
+/**
+ * The decider of a context without business rules (platforms, transfer, talent, governance): each
+ * record is a fact under its natural key (`specs`), new, a duplicate (same content) or a correction
+ * (changed content). `specs` names every type of the context, so no type can be left out.
+ */
+export function factOnlyDecider<C extends SourceContext>(
+  context: C,
+  specs: TypeSpecs<C>,
+  streamOf: (record: ContextRecord<C>) => string,
+  extra: Pick<Decider<C, FactState>, 'prepare'> = {},
+): Decider<C, FactState> {
+  return {
+    context,
+    initialState: () => ({ facts: new Map() }),
+    evolve(state, event) {
+      trackFact(state.facts, specs, event);
+      return state;
+    },
+    streamOf,
+    // The generic record's payload is the union of every context's: narrowed back to C's own.
+    decide: (record, state, ctx) => decideFact(specs, state.facts, { record, streamId: streamOf(record), data: record.data as ContextRecord<C>['data'] }, ctx),
+    ...extra,
+  };
+}
+
 export interface Draft<C extends SourceContext> {
   record: ContextRecord<C>;
   streamId: string;

@@ -1,8 +1,4 @@
-import { assertNever, decideFact, streamId, trackFact, type ContextEvent, type ContextRecord, type Decider, type Facts, type TypeSpecs } from '../decider.ts';
-
-export interface GovernanceState {
-  facts: Facts;
-}
+import { assertNever, factOnlyDecider, streamId, type ContextRecord, type TypeSpecs } from '../decider.ts';
 
 /** Last day of a period label (2025, 2025-H1, 2025-Q3, 2025-07): the business time of a statistic. */
 export function periodEnd(period: string): string {
@@ -56,29 +52,4 @@ function streamOf(record: ContextRecord<'governance'>): string {
   }
 }
 
-function evolve(state: GovernanceState, event: ContextEvent<'governance'>): GovernanceState {
-  trackFact(state.facts, SPECS, event);
-  return state;
-}
-
-export const governanceDecider: Decider<'governance', GovernanceState> = {
-  context: 'governance',
-  initialState: () => ({ facts: new Map() }),
-  evolve,
-  streamOf,
-  decide(record, state, ctx) {
-    const base = { record, streamId: streamOf(record), data: record.data };
-    switch (record.type) {
-      case 'GovernanceMeetingHeld':
-      case 'TaskMilestoneReported':
-      case 'ChallengePublished':
-      case 'ChallengeAwarded':
-      case 'InnovationVoucherRedeemed':
-      case 'StatisticPublished':
-      case 'KpiTargetSet':
-        return decideFact(SPECS, state.facts, base, ctx);
-      default:
-        return assertNever(record);
-    }
-  },
-};
+export const governanceDecider = factOnlyDecider('governance', SPECS, streamOf);

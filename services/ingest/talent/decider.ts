@@ -1,20 +1,5 @@
 import type { FieldIssue } from '../../../contracts/errors.ts';
-import {
-  assertNever,
-  decideFact,
-  streamId,
-  trackFact,
-  type ContextEvent,
-  type ContextRecord,
-  type Decider,
-  type Facts,
-  type PrepareContext,
-  type TypeSpecs,
-} from '../decider.ts';
-
-export interface TalentState {
-  facts: Facts;
-}
+import { assertNever, factOnlyDecider, streamId, type ContextRecord, type PrepareContext, type TypeSpecs } from '../decider.ts';
 
 const SPECS: TypeSpecs<'talent'> = {
   TalentIntroduced: { key: () => 'introduced', date: (d) => d.introducedOn },
@@ -62,25 +47,4 @@ function streamOf(record: ContextRecord<'talent'>): string {
   }
 }
 
-function evolve(state: TalentState, event: ContextEvent<'talent'>): TalentState {
-  trackFact(state.facts, SPECS, event);
-  return state;
-}
-
-export const talentDecider: Decider<'talent', TalentState> = {
-  context: 'talent',
-  initialState: () => ({ facts: new Map() }),
-  evolve,
-  streamOf,
-  prepare,
-  decide(record, state, ctx) {
-    const base = { record, streamId: streamOf(record), data: record.data };
-    switch (record.type) {
-      case 'TalentIntroduced':
-      case 'TeamIntroduced':
-        return decideFact(SPECS, state.facts, base, ctx);
-      default:
-        return assertNever(record);
-    }
-  },
-};
+export const talentDecider = factOnlyDecider('talent', SPECS, streamOf, { prepare });

@@ -1,8 +1,4 @@
-import { assertNever, decideFact, streamId, trackFact, type ContextEvent, type ContextRecord, type Decider, type Facts, type TypeSpecs } from '../decider.ts';
-
-export interface TransferState {
-  facts: Facts;
-}
+import { assertNever, factOnlyDecider, streamId, type ContextRecord, type TypeSpecs } from '../decider.ts';
 
 const SPECS: TypeSpecs<'transfer'> = {
   TechContractRegistered: { key: () => 'registered', date: (d) => d.registeredOn },
@@ -27,28 +23,5 @@ function streamOf(record: ContextRecord<'transfer'>): string {
   }
 }
 
-function evolve(state: TransferState, event: ContextEvent<'transfer'>): TransferState {
-  trackFact(state.facts, SPECS, event);
-  return state;
-}
-
 /** Contracts, patents and pledges: one stream per registration / application number; same number, same content = no-op. */
-export const transferDecider: Decider<'transfer', TransferState> = {
-  context: 'transfer',
-  initialState: () => ({ facts: new Map() }),
-  evolve,
-  streamOf,
-  decide(record, state, ctx) {
-    const base = { record, streamId: streamOf(record), data: record.data };
-    switch (record.type) {
-      case 'TechContractRegistered':
-      case 'PatentGranted':
-      case 'PatentLapsed':
-      case 'PatentTransferred':
-      case 'IpPledgeRegistered':
-        return decideFact(SPECS, state.facts, base, ctx);
-      default:
-        return assertNever(record);
-    }
-  },
-};
+export const transferDecider = factOnlyDecider('transfer', SPECS, streamOf);

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 
 /**
- * What the dashboard needs and nothing more: its own scripts (ECharts is vendored, app.js is a
+ * What the dashboard needs and nothing more: its own scripts (ECharts from its npm package, app.js is a
  * module), its own styles plus inline style attributes (the charts and the attainment bars set
  * them), data: images (the favicon, chart snapshots), API calls to its own origin.
  */

@@ -13,6 +13,8 @@ export const ErrorCodes = {
   UNKNOWN_COMPRESSION_METHOD: 89,
   UNKNOWN_SETTING: 115,
   READONLY: 164,
+  TOO_MANY_SIMULTANEOUS_QUERIES: 202,
+  ABORTED: 236,
   QUERY_IS_TOO_LARGE: 229,
   CANNOT_DECOMPRESS: 271,
   INTO_OUTFILE_NOT_ALLOWED: 358,
@@ -113,6 +115,11 @@ const STATUS_BY_NAME: Record<string, number> = {
   UNKNOWN_TYPE_OF_QUERY: 404,
   UNKNOWN_ROLE: 404,
   QUERY_IS_TOO_LARGE: 413,
+  // Beyond a user's concurrent queries (or the pool): come back later, as a ClickHouse server
+  // behind a proxy answers; clients treat it as retriable.
+  TOO_MANY_SIMULTANEOUS_QUERIES: 429,
+  UNSUPPORTED_METHOD: 405,
+  ABORTED: 503,
   NOT_IMPLEMENTED: 501,
   SOCKET_TIMEOUT: 503,
   TIMEOUT_EXCEEDED: 500,

@@ -166,8 +166,9 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
     });
     const meta = await readonly.withSession(async (s) => {
       const row = (await s.queryAsync('SELECT version() AS v, timezone() AS tz, displayName() AS dn', { format: 'JSONEachRow' })).json<{ v: string; tz: string; dn: string }>();
-      const settings = (await s.queryAsync('SELECT name, value FROM system.settings', { format: 'JSONCompact' })).json<{ data: [string, string][] }>();
-      return { row, settings };
+      // One row (the session's own result limits apply to this read too).
+      const settings = (await s.queryAsync('SELECT groupArray((name, value)) FROM system.settings', { format: 'JSONCompact' })).json<{ data: [[string, string][]][] }>();
+      return { row, settings: { data: settings.data[0]![0] } };
     });
     return {
       version: meta.row.v,

@@ -167,7 +167,7 @@ const otherStatements: [string, () => string][] = [
 ];
 
 const users = ['admin', 'analyst'] as const;
-const cases: [string, string, () => string][] = [];
+const cases: ['admin' | 'analyst', string, () => string][] = [];
 for (const user of users) {
   for (const [tfName, tf] of tableFunctions) for (const [kindName, kind] of statementKinds) cases.push([user, `${kindName} with ${tfName}`, () => kind(tf())]);
   for (const [name, sql] of otherStatements) if (!(user === 'admin' && name === 'merge() over system')) cases.push([user, name, sql]);

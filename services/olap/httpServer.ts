@@ -332,7 +332,15 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
                 const guarded = await guardStatement(s, sql, { readonly: true, catalog: catalog! });
                 format = outputFormatOf(guarded) ?? defaultFormat;
                 startRunning();
-                return EnginePool.execute(s, guarded.sql, format);
+                const result = await EnginePool.execute(s, guarded.sql, format);
+                // chDB's local mode does not enforce max_result_bytes (measured on chDB 3.4: a
+                // 100 KB cap let 196 MB through), so the size of the answer is checked here.
+                if (limits.maxResultBytes > 0 && result.bytes.byteLength > limits.maxResultBytes)
+                  throw ClickHouseHttpError.of(
+                    'TOO_MANY_ROWS_OR_BYTES',
+                    `Limit for result exceeded, max bytes: ${limits.maxResultBytes}, current bytes: ${result.bytes.byteLength} (OLAP_ANALYST_MAX_RESULT_BYTES)`,
+                  );
+                return result;
               },
               { extraArgs, wait: false },
             );

@@ -54,7 +54,7 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
 
 beforeAll(async () => {
   h = await startOlapHttp({
-    analyst: { maxExecutionSeconds: 300, maxRowsToRead: 0, maxBytesToRead: 0, maxMemoryBytes: 64 * 1024 * 1024, maxResultRows: 1000, concurrentQueries: 3, concurrentQueriesPerUser: 1 },
+    analyst: { maxExecutionSeconds: 300, maxRowsToRead: 0, maxBytesToRead: 0, maxMemoryBytes: 64 * 1024 * 1024, maxResultRows: 1000, maxResultBytes: 100_000, concurrentQueries: 3, concurrentQueriesPerUser: 1 },
   });
 });
 
@@ -96,6 +96,13 @@ describe('when an analyst query goes over a limit', () => {
     const r = await asAnalyst('SELECT number FROM numbers(5000)');
     expect(r.code).toBe('396');
     expect(r.text).toContain('Limit for result exceeded');
+  });
+
+  it('stops at the result size cap with TOO_MANY_ROWS_OR_BYTES (396), which the gateway checks itself', async () => {
+    const r = await asAnalyst("SELECT repeat('x', 1000) FROM numbers(500)");
+    expect(r.code).toBe('396');
+    expect(r.text).toContain('max bytes: 100000');
+    expect(r.text).not.toContain('xxxxxxxxxx');
   });
 
   it('runs with the configured limits as its engine settings', async () => {

@@ -187,6 +187,9 @@ function checkTree(ast: string, options: GuardOptions): string {
     const parent = stack[stack.length - 1];
     if (node.startsWith('FunctionWithKeyValueArguments') || node.startsWith('Dictionary definition'))
       throw denied('Dictionaries are not allowed through the SQL interface: their sources read files, URLs and other servers', options.readonly);
+    // FREEZE copies parts to a backup folder, FETCH takes them from another server.
+    if (/^AlterCommand (FREEZE|UNFREEZE|FETCH)/.test(node))
+      throw denied(`ALTER … ${node.split(/\s+/)[1]} is not allowed through the SQL interface: it writes backups of the server or fetches from another one`, options.readonly);
     const fn = /^Function (\S+)/.exec(node);
     if (fn) {
       const name = fn[1]!;

@@ -158,6 +158,7 @@ const otherStatements: [string, () => string][] = [
   ['RESTORE from a file', () => `RESTORE TABLE ${db}.notes FROM File('${path.join(dataDir, 'backup.zip')}')`],
   ['ATTACH … FROM a path', () => `ATTACH TABLE ${db}.att FROM '${dataDir}' (line String) ENGINE = MergeTree ORDER BY line`],
   ['SYSTEM', () => 'SYSTEM RELOAD CONFIG'],
+  ['ALTER … FREEZE (a backup copy of the parts)', () => `ALTER TABLE ${db}.notes FREEZE WITH NAME 'x'`],
   ['SETTINGS format_schema', () => `SELECT 1 SETTINGS format_schema = '${secretPath}'`],
   ['SET format_template_row', () => `SET format_template_row = '${secretPath}'`],
   ['SETTINGS input_format_record_errors_file_path', () => `SELECT 1 SETTINGS input_format_record_errors_file_path = '${path.join(outDir, 'errors')}'`],

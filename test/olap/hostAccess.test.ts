@@ -143,6 +143,8 @@ const otherStatements: [string, () => string][] = [
   ['INTO OUTFILE after a 70 KB comment', () => `/* ${'x'.repeat(70 * 1024)} */ SELECT 42 INTO OUTFILE '${path.join(outDir, 'b.csv')}'`],
   ['INSERT … FROM INFILE', () => `INSERT INTO ${db}.notes FROM INFILE '${secretPath}' FORMAT LineAsString`],
   ['INSERT VALUES calling file()', () => `INSERT INTO ${db}.notes VALUES (file('${secretPath}'))`],
+  ['INSERT hiding its SELECT behind a nested comment', () => `INSERT INTO ${db}.notes /* /* */ FORMAT CSV */ SELECT * FROM file('${secretPath}', 'LineAsString')`],
+  ['INSERT … FORMAT with a path setting in its SETTINGS', () => `INSERT INTO ${db}.notes SETTINGS format_schema = '${secretPath}' FORMAT LineAsString\nx`],
   ['CREATE TABLE ENGINE = File', () => `CREATE TABLE ${db}.ef (line String) ENGINE = File(LineAsString, '${secretPath}')`],
   ['CREATE TABLE ENGINE = URL', () => `CREATE TABLE ${db}.eu (line String) ENGINE = URL('${http_()}/x', LineAsString)`],
   ['CREATE TABLE ENGINE = SQLite', () => `CREATE TABLE ${db}.es (position Int64, data String) ENGINE = SQLite('${sqlitePath}', 'events')`],

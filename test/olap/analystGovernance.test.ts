@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOlapHttp, type RunningOlapHttp } from './harness.ts';
@@ -155,5 +156,45 @@ describe('when the rows an analyst query would read are capped', () => {
     });
     expect(res.headers.get('x-clickhouse-exception-code')).toBe('158');
     expect(await res.text()).toContain("max_rows_to_read");
+  });
+});
+
+describe('when every analyst slot is taken', () => {
+  let full: RunningOlapHttp;
+  const keys = [1, 2, 3].map((i) => `ana-${i}-${randomUUID()}`);
+  beforeAll(async () => {
+    full = await startOlapHttp({
+      users: [{ name: 'analyst', readonly: true, passwordSha256: keys.map((k) => createHash('sha256').update(k).digest('hex')) }],
+      analyst: { maxRowsToRead: 0, maxBytesToRead: 0, concurrentQueries: 2, concurrentQueriesPerUser: 1 },
+    });
+  });
+  afterAll(async () => {
+    await full?.server.close();
+  });
+
+  it('answers a third analyst 429 at once instead of queueing it behind the two running queries', async () => {
+    const requests: http.ClientRequest[] = [];
+    const send = (key: string, sql: string, keep = false): Promise<Answer> =>
+      new Promise((resolve, reject) => {
+        const req = http.request(full.url, { method: 'POST', auth: `analyst:${key}`, agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, code: res.headers['x-clickhouse-exception-code'] as string | undefined, text: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        if (keep) requests.push(req);
+        req.end(sql);
+      });
+    const heavy = [send(keys[0]!, `${HEAVY} AND 1`, true), send(keys[1]!, `${HEAVY} AND 2`, true)].map((p) => p.catch(() => undefined));
+    await until('both heavy queries run', async () => (await heavyRunning()) === 2);
+
+    const third = await send(keys[2]!, 'SELECT 1');
+    expect(third.status).toBe(429);
+    expect(third.text).toMatch(/^Code: 202\. DB::Exception: Too many simultaneous queries\. Maximum: 2.*\(TOO_MANY_SIMULTANEOUS_QUERIES\)/);
+
+    for (const req of requests) req.destroy();
+    await Promise.all(heavy);
+    await until('both heavy queries are cancelled', async () => (await heavyRunning()) === 0);
+    expect(await send(keys[2]!, 'SELECT 3')).toMatchObject({ status: 200, text: '3\n' });
   });
 });

@@ -158,6 +158,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         { name: 'admin', readonly: false, passwordSha256: keyring.digestsFor('admin') },
       ],
       log: log.child({ name: 'olap' }),
+      analyst: {
+        maxExecutionSeconds: config.OLAP_ANALYST_MAX_EXECUTION_SECONDS,
+        maxMemoryBytes: config.OLAP_ANALYST_MAX_MEMORY_BYTES,
+        maxRowsToRead: config.OLAP_ANALYST_MAX_ROWS_TO_READ,
+        maxBytesToRead: config.OLAP_ANALYST_MAX_BYTES_TO_READ,
+        maxResultRows: config.OLAP_ANALYST_MAX_RESULT_ROWS,
+        maxResultBytes: config.OLAP_ANALYST_MAX_RESULT_BYTES,
+        concurrentQueries: config.OLAP_ANALYST_CONCURRENT,
+        concurrentQueriesPerUser: config.OLAP_ANALYST_CONCURRENT_PER_USER,
+      },
     });
     const port = await olapServer.listen(config.OLAP_PORT, config.HOST);
     olapUrl = `http://${config.HOST}:${port}`;

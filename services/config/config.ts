@@ -64,6 +64,20 @@ export const ConfigSchema = z
     INGEST_XLSX_INFLATED_BYTES: z.coerce.number().int().min(1024 * 1024).default(512 * 1024 * 1024),
     /** Largest inflated / compressed ratio of an XLSX entry over 1 MiB (spreadsheets stay far below it). */
     INGEST_XLSX_RATIO: z.coerce.number().min(2).default(100),
+    /** Longest an analyst (read-only SQL) query may run, seconds; then TIMEOUT_EXCEEDED (159). */
+    OLAP_ANALYST_MAX_EXECUTION_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Most memory one analyst query may use, bytes; then MEMORY_LIMIT_EXCEEDED (241). */
+    OLAP_ANALYST_MAX_MEMORY_BYTES: z.coerce.number().int().min(1024 * 1024).default(2 * 1024 ** 3),
+    /** Most rows / bytes one analyst query may read; then TOO_MANY_ROWS (158) / TOO_MANY_BYTES (307). 0 = no limit. */
+    OLAP_ANALYST_MAX_ROWS_TO_READ: z.coerce.number().int().min(0).default(10_000_000_000),
+    OLAP_ANALYST_MAX_BYTES_TO_READ: z.coerce.number().int().min(0).default(100 * 1024 ** 3),
+    /** Largest result of one analyst query, rows / bytes; then TOO_MANY_ROWS_OR_BYTES (396). 0 = no limit. */
+    OLAP_ANALYST_MAX_RESULT_ROWS: z.coerce.number().int().min(0).default(10_000_000),
+    OLAP_ANALYST_MAX_RESULT_BYTES: z.coerce.number().int().min(0).default(512 * 1024 ** 2),
+    /** Analyst queries running at once, all analysts together; more get 429 (TOO_MANY_SIMULTANEOUS_QUERIES). */
+    OLAP_ANALYST_CONCURRENT: z.coerce.number().int().min(1).default(4),
+    /** Analyst queries running at once per analyst key; more get 429 (TOO_MANY_SIMULTANEOUS_QUERIES). */
+    OLAP_ANALYST_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(2),
   })
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'esdb' && !c.ESDB_CONNECTION_STRING)

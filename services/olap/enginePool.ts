@@ -48,13 +48,26 @@ export class EnginePool {
     private readonly maxConcurrent: number,
   ) {}
 
-  /** Runs `fn` on a fresh session that is closed afterwards. */
-  async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-    if (this.closed) throw ClickHouseHttpError.of('UNSUPPORTED_METHOD', 'the server is shutting down');
+  /** Queries running now. */
+  get running(): number {
+    return this.active;
+  }
+
+  /**
+   * Runs `fn` on a fresh session that is closed afterwards. `extraArgs` are added to the pool's
+   * connection arguments for this session only (e.g. a `--log_comment` that names the request, so
+   * it can be found in system.processes and killed). With `wait: false` a full pool answers
+   * TOO_MANY_SIMULTANEOUS_QUERIES at once instead of queueing.
+   */
+  async withSession<T>(fn: (session: Session) => Promise<T>, opts: { extraArgs?: readonly string[]; wait?: boolean } = {}): Promise<T> {
+    if (this.closed) throw ClickHouseHttpError.of('ABORTED', 'the server is shutting down');
+    if (opts.wait === false && this.active >= this.maxConcurrent)
+      throw ClickHouseHttpError.of('TOO_MANY_SIMULTANEOUS_QUERIES', `Too many simultaneous queries. Maximum: ${this.maxConcurrent}; try again when one of the running queries has finished`);
     await this.acquire();
     let session: Session | undefined;
     try {
-      session = this.connectionArgs ? new Session(this.path, { connectionArgs: this.connectionArgs }) : new Session(this.path);
+      const args = [...(this.connectionArgs ?? []), ...(opts.extraArgs ?? [])];
+      session = args.length > 0 ? new Session(this.path, { connectionArgs: args }) : new Session(this.path);
       return await fn(session);
     } finally {
       session?.close();
@@ -64,6 +77,12 @@ export class EnginePool {
 
   /** USE, SET (settings and parameters) and the query itself, on one session. */
   static async run(session: Session, q: EngineQuery): Promise<EngineOutput> {
+    await EnginePool.prepare(session, q);
+    return EnginePool.execute(session, q.sql, q.format);
+  }
+
+  /** USE and SET (settings and parameters): what the statement will be parsed and run under. */
+  static async prepare(session: Session, q: Omit<EngineQuery, 'sql' | 'format'>): Promise<void> {
     try {
       try {
         await session.queryAsync(`USE ${sqlIdentifier(q.database)}`);
@@ -82,7 +101,15 @@ export class EnginePool {
         sets.push(`param_${name} = ${sqlString(value)}`);
       }
       if (sets.length > 0) await session.queryAsync(`SET ${sets.join(', ')}`);
-      const r = await session.queryAsync(q.sql, { format: q.format });
+    } catch (err) {
+      throw fromEngineError(err);
+    }
+  }
+
+  /** The statement itself, on a prepared session. */
+  static async execute(session: Session, sql: string, format: string): Promise<EngineOutput> {
+    try {
+      const r = await session.queryAsync(sql, { format });
       return { bytes: r.bytes(), rowsRead: r.rowsRead, bytesRead: r.bytesRead, elapsedSeconds: r.elapsed };
     } catch (err) {
       throw fromEngineError(err);
@@ -102,7 +129,7 @@ export class EnginePool {
   private async acquire(): Promise<void> {
     while (this.active >= this.maxConcurrent) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
-      if (this.closed) throw ClickHouseHttpError.of('UNSUPPORTED_METHOD', 'the server is shutting down');
+      if (this.closed) throw ClickHouseHttpError.of('ABORTED', 'the server is shutting down');
     }
     this.active++;
   }

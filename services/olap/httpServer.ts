@@ -7,10 +7,11 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { Session } from 'chdb';
 import { ClickHouseHttpError, fromEngineError } from './clickhouseErrors.ts';
-import { EnginePool, type EngineOutput, type EngineQuery } from './enginePool.ts';
+import { EnginePool, type EngineOutput } from './enginePool.ts';
 import { decodeLz4Frames } from './lz4Frame.ts';
-import { gateReadonlyQuery, READ_STATEMENTS } from './readonlyGate.ts';
+import { READ_STATEMENTS } from './readonlyGate.ts';
 import { insertFormatClause, leadingKeyword, outputFormatClause, sqlIdentifier, sqlString, tokenize } from './sqlText.ts';
+import { guardSettingNames, guardStatement, loadGuardCatalog, type GuardCatalog, type GuardedStatement } from './statementGuard.ts';
 
 export interface OlapHttpUser {
   name: string;
@@ -39,11 +40,40 @@ export interface OlapHttpServerOptions {
   log?: OlapHttpLogger;
   /** Largest request body accepted, after decompression. Default 256 MiB. */
   maxBodyBytes?: number;
-  /** Queries running at once per pool (admin, read-only). Default 2: the machine has 2 cores. */
+  /** Admin queries running at once (more wait in order). Default 2. */
   maxConcurrentPerPool?: number;
-  /** Longest a read-only query may run (engine setting max_execution_time). Default 300 s. */
-  readonlyMaxExecutionSeconds?: number;
+  /** Limits of every read-only (analyst) query; see `docs/analyst-guide.md`. */
+  analyst?: Partial<AnalystLimits>;
 }
+
+/** Per-query engine limits and concurrency of read-only users (0 = no limit for the engine settings). */
+export interface AnalystLimits {
+  /** Engine setting max_execution_time, seconds. */
+  maxExecutionSeconds: number;
+  /** Engine setting max_memory_usage, bytes. */
+  maxMemoryBytes: number;
+  /** Engine settings max_rows_to_read / max_bytes_to_read. */
+  maxRowsToRead: number;
+  maxBytesToRead: number;
+  /** Engine settings max_result_rows / max_result_bytes (result_overflow_mode=throw). */
+  maxResultRows: number;
+  maxResultBytes: number;
+  /** Read-only queries running at once, all users together; beyond it, 429 at once. */
+  concurrentQueries: number;
+  /** Read-only queries running at once per user (per key); beyond it, 429 at once. */
+  concurrentQueriesPerUser: number;
+}
+
+export const DEFAULT_ANALYST_LIMITS: AnalystLimits = {
+  maxExecutionSeconds: 60,
+  maxMemoryBytes: 2 * 1024 ** 3,
+  maxRowsToRead: 10_000_000_000,
+  maxBytesToRead: 100 * 1024 ** 3,
+  maxResultRows: 10_000_000,
+  maxResultBytes: 512 * 1024 ** 2,
+  concurrentQueries: 4,
+  concurrentQueriesPerUser: 2,
+};
 
 export interface OlapHttpServer {
   /** Starts listening; resolves with the bound port (pass 0 for any free port). */
@@ -62,6 +92,8 @@ const HTTP_PARAMS = new Set([
   'http_headers_progress_interval_ms', 'http_wait_end_of_query', 'http_response_buffer_size', 'cancel_http_readonly_queries_on_client_close',
   'http_native_compression_disable_checksumming_on_decompress', 'extremes_in_headers',
 ]);
+
+const ALLOWED_METHODS = 'GET, POST, HEAD, OPTIONS';
 
 /** Insert formats whose data is not text: sent to the engine as a file (FROM INFILE), not as SQL text. */
 const BINARY_FORMATS = new Set([
@@ -93,12 +125,26 @@ interface ServerInfo {
 export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpServer {
   const maxBody = options.maxBodyBytes ?? 256 * 1024 * 1024;
   const perPool = options.maxConcurrentPerPool ?? 2;
+  const limits: AnalystLimits = { ...DEFAULT_ANALYST_LIMITS, ...options.analyst };
   const admin = new EnginePool(options.chdbPath, undefined, perPool);
   const readonly = new EnginePool(
     options.chdbPath,
-    ['--readonly=1', '--async_insert=0', `--max_execution_time=${options.readonlyMaxExecutionSeconds ?? 300}`],
-    perPool,
+    [
+      '--readonly=1',
+      '--async_insert=0',
+      `--max_execution_time=${limits.maxExecutionSeconds}`,
+      `--max_memory_usage=${limits.maxMemoryBytes}`,
+      `--max_rows_to_read=${limits.maxRowsToRead}`,
+      `--max_bytes_to_read=${limits.maxBytesToRead}`,
+      '--read_overflow_mode=throw',
+      `--max_result_rows=${limits.maxResultRows}`,
+      `--max_result_bytes=${limits.maxResultBytes}`,
+      '--result_overflow_mode=throw',
+    ],
+    limits.concurrentQueries,
   );
+  /** Read-only queries running per principal (user and key). */
+  const runningPerPrincipal = new Map<string, number>();
   const users = new Map(
     options.users.map((u) => [
       u.name,
@@ -106,6 +152,7 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
     ]),
   );
   let info: ServerInfo | undefined;
+  let catalog: GuardCatalog | undefined;
   let server: http.Server | undefined;
   // chDB shuts its engine down when the last session on a path closes and boots it again (~40 ms)
   // on the next one; one idle session held for the server's lifetime keeps per-request sessions cheap.
@@ -113,13 +160,15 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
 
   async function start(): Promise<ServerInfo> {
     anchor ??= new Session(options.chdbPath);
-    await admin.withSession(async (s) => {
+    catalog = await admin.withSession(async (s) => {
       await s.queryAsync(`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(options.defaultDatabase)}`);
+      return loadGuardCatalog(s);
     });
     const meta = await readonly.withSession(async (s) => {
       const row = (await s.queryAsync('SELECT version() AS v, timezone() AS tz, displayName() AS dn', { format: 'JSONEachRow' })).json<{ v: string; tz: string; dn: string }>();
-      const settings = (await s.queryAsync('SELECT name, value FROM system.settings', { format: 'JSONCompact' })).json<{ data: [string, string][] }>();
-      return { row, settings };
+      // One row (the session's own result limits apply to this read too).
+      const settings = (await s.queryAsync('SELECT groupArray((name, value)) FROM system.settings', { format: 'JSONCompact' })).json<{ data: [[string, string][]][] }>();
+      return { row, settings: { data: settings.data[0]![0] } };
     });
     return {
       version: meta.row.v,
@@ -129,7 +178,8 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
     };
   }
 
-  function authenticate(req: IncomingMessage, url: URL): OlapHttpUser {
+  /** The user and which of its keys was presented (`name#index`: the unit of the per-user limit). */
+  function authenticate(req: IncomingMessage, url: URL): { user: OlapHttpUser; principal: string } {
     let name = 'default';
     let password = '';
     const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
@@ -148,9 +198,26 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
     const user = users.get(name);
     const presented = sha256(password);
     // Compare digests so the time taken says nothing about the password's length or prefix.
-    if (!user || !user.digests.some((d) => d.length === presented.length && timingSafeEqual(d, presented)))
+    // Every digest is compared (no early exit), so the time taken says nothing about which key matched.
+    const matches = user ? user.digests.map((d) => d.length === presented.length && timingSafeEqual(d, presented)) : [];
+    const index = matches.indexOf(true);
+    if (!user || index < 0)
       throw ClickHouseHttpError.of('AUTHENTICATION_FAILED', `${name}: Authentication failed: password is incorrect, or there is no user with such name`);
-    return user;
+    return { user, principal: `${user.name}#${index}` };
+  }
+
+  /**
+   * Stops a running query of this server: its session carries `log_comment = <tag>`. KILL QUERY
+   * runs on a session of its own (outside the pools, so a full pool cannot delay it), ASYNC:
+   * SYNC waits on the engine forever in chDB's local mode (measured on chDB 3.4).
+   */
+  async function killQuery(tag: string): Promise<void> {
+    const s = new Session(options.chdbPath);
+    try {
+      await s.queryAsync(`KILL QUERY WHERE Settings['log_comment'] = ${sqlString(tag)} ASYNC`);
+    } finally {
+      s.close();
+    }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -162,8 +229,18 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
     let format = 'TabSeparated';
     let userName = '';
     try {
+      if (method === 'OPTIONS') {
+        // A preflight or a probe: say what the interface accepts. No Access-Control-* headers:
+        // browsers on other origins are not let in (the platform's CORS stays closed).
+        res.writeHead(204, { Allow: ALLOWED_METHODS, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
+      if (!['GET', 'HEAD', 'POST'].includes(method)) {
+        res.setHeader('Allow', ALLOWED_METHODS);
+        throw ClickHouseHttpError.of('UNSUPPORTED_METHOD', `HTTP method ${method} is not supported: use GET or POST (or HEAD on /ping)`);
+      }
       if (url.pathname === '/ping' || url.pathname === '/replicas_status' || (url.pathname === '/' && method !== 'POST' && !url.searchParams.has('query'))) {
-        if (method !== 'GET' && method !== 'HEAD') throw new ClickHouseHttpError(1, 'UNSUPPORTED_METHOD', `Method ${method} is not allowed here`);
         res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': 4 });
         res.end(method === 'HEAD' ? undefined : 'Ok.\n');
         return;
@@ -173,8 +250,11 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
         res.end(`There is no handle ${url.pathname}\n\nUse / or /ping for health checks.\n`);
         return;
       }
-      if (method !== 'GET' && method !== 'POST') throw new ClickHouseHttpError(1, 'UNSUPPORTED_METHOD', `HTTP method ${method} is not supported`);
-      const user = authenticate(req, url);
+      if (method === 'HEAD') {
+        res.setHeader('Allow', 'GET, POST');
+        throw ClickHouseHttpError.of('UNSUPPORTED_METHOD', 'HTTP method HEAD is not supported with a query: use GET or POST');
+      }
+      const { user, principal } = authenticate(req, url);
       userName = user.name;
 
       if (isOn(url.searchParams.get('compress')) || isOn(url.searchParams.get('decompress')))
@@ -186,6 +266,7 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
         if (key.startsWith('param_')) params[key.slice('param_'.length)] = value;
         else if (!HTTP_PARAMS.has(key)) settings[key] = value;
       }
+      guardSettingNames(Object.keys(settings));
       const database = url.searchParams.get('database') || headerValue(req, 'x-clickhouse-database') || options.defaultDatabase;
       const defaultFormat = url.searchParams.get('default_format') || headerValue(req, 'x-clickhouse-format') || 'TabSeparated';
 
@@ -205,32 +286,97 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
       }
       if (sql.trim() === '') throw ClickHouseHttpError.of('SYNTAX_ERROR', 'Empty query');
 
-      const tokens = queryParam ? statementTokens : tokenize(sql.slice(0, 64 * 1024));
+      // The first words only, for the GET rule and CREATE DATABASE; every decision about what
+      // the statement does is taken on the engine's parse of all of it (statementGuard.ts).
+      const tokens = queryParam ? statementTokens : tokenize(sql.slice(0, 4096));
       const kind = leadingKeyword(tokens);
-      format = outputFormatClause(tokens) ?? defaultFormat;
-      const isInsert = kind === 'INSERT';
       const databaseMayBeMissing = kind === 'CREATE' && tokens[1]?.kind === 'word' && tokens[1].value.toUpperCase() === 'DATABASE';
+      const outputFormatOf = (guarded: GuardedStatement) => (guarded.kind === 'InsertQuery' ? undefined : outputFormatClause(tokenize(guarded.sql)));
+
+      // Each request's session is tagged, so a client that goes away takes its query with it.
+      const tag = `brain-olap-http:${randomUUID()}`;
+      const extraArgs = [`--log_comment=${tag}`];
+      let running = false;
+      let finished = false;
+      let gone = false;
+      const startRunning = () => {
+        if (gone) throw ClickHouseHttpError.of('ABORTED', 'the client went away before its query started');
+        running = true;
+      };
+      res.once('close', () => {
+        if (finished || res.writableFinished) return;
+        gone = true;
+        if (!running) return;
+        options.log?.info({ user: userName, queryId }, 'olap http client went away: cancelling its query');
+        killQuery(tag).catch((err: unknown) => options.log?.warn({ err, queryId }, 'olap http: could not cancel the query of a client that went away'));
+      });
 
       let out: EngineOutput;
-      if (user.readonly) {
-        for (const [name, value] of Object.entries(settings)) {
-          const current = serverInfo.readonlySettings.get(name);
-          if (current === undefined) throw ClickHouseHttpError.of('UNKNOWN_SETTING', `Unknown setting '${name}'`);
-          // A server lets a read-only user restate a setting's current value; clients send a few.
-          if (current !== normaliseSetting(value)) throw ClickHouseHttpError.of('READONLY', `Cannot modify '${name}' setting in readonly mode`);
+      let isInsert = false;
+      try {
+        if (user.readonly) {
+          for (const [name, value] of Object.entries(settings)) {
+            const current = serverInfo.readonlySettings.get(name);
+            if (current === undefined) throw ClickHouseHttpError.of('UNKNOWN_SETTING', `Unknown setting '${name}'`);
+            // A server lets a read-only user restate a setting's current value; clients send a few.
+            if (current !== normaliseSetting(value)) throw ClickHouseHttpError.of('READONLY', `Cannot modify '${name}' setting in readonly mode`);
+          }
+          const mine = runningPerPrincipal.get(principal) ?? 0;
+          if (mine >= limits.concurrentQueriesPerUser)
+            throw ClickHouseHttpError.of('TOO_MANY_SIMULTANEOUS_QUERIES', `Too many simultaneous queries for user ${user.name}. Maximum: ${limits.concurrentQueriesPerUser}; try again when one of your running queries has finished`);
+          runningPerPrincipal.set(principal, mine + 1);
+          try {
+            out = await readonly.withSession(
+              async (s) => {
+                await EnginePool.prepare(s, { database, params, settings: {} });
+                const guarded = await guardStatement(s, sql, { readonly: true, catalog: catalog! });
+                format = outputFormatOf(guarded) ?? defaultFormat;
+                startRunning();
+                const result = await EnginePool.execute(s, guarded.sql, format);
+                // chDB's local mode does not enforce max_result_bytes (measured on chDB 3.4: a
+                // 100 KB cap let 196 MB through), so the size of the answer is checked here.
+                if (limits.maxResultBytes > 0 && result.bytes.byteLength > limits.maxResultBytes)
+                  throw ClickHouseHttpError.of(
+                    'TOO_MANY_ROWS_OR_BYTES',
+                    `Limit for result exceeded, max bytes: ${limits.maxResultBytes}, current bytes: ${result.bytes.byteLength} (OLAP_ANALYST_MAX_RESULT_BYTES)`,
+                  );
+                return result;
+              },
+              { extraArgs, wait: false },
+            );
+          } finally {
+            const left = (runningPerPrincipal.get(principal) ?? 1) - 1;
+            if (left > 0) runningPerPrincipal.set(principal, left);
+            else runningPerPrincipal.delete(principal);
+          }
+        } else {
+          if (method === 'GET' && !READ_STATEMENTS.has(kind))
+            throw ClickHouseHttpError.of('READONLY', 'Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries');
+          out = await admin.withSession(
+            async (s) => {
+              await EnginePool.prepare(s, { database, params, settings, databaseMayBeMissing });
+              const guarded = await guardStatement(s, sql, { readonly: false, catalog: catalog! });
+              isInsert = guarded.kind === 'InsertQuery';
+              format = outputFormatOf(guarded) ?? defaultFormat;
+              // VALUES data is literals only: with expressions, a row could call any function.
+              if (guarded.dataFormat?.toLowerCase() === 'values')
+                await EnginePool.prepare(s, {
+                  database,
+                  params: {},
+                  settings: { input_format_values_interpret_expressions: '0', input_format_values_deduce_templates_of_expressions: '0' },
+                  databaseMayBeMissing,
+                });
+              startRunning();
+              return runAdmin(s, { sql: guarded.sql, upload, insertFormatStart: guarded.insertFormatStart, format });
+            },
+            { extraArgs },
+          );
         }
-        out = await readonly.withSession(async (s) => {
-          const canonical = await gateReadonlyQuery(s, sql);
-          return EnginePool.run(s, { sql: canonical, format, database, params, settings: {} });
-        });
-      } else {
-        if (method === 'GET' && !READ_STATEMENTS.has(kind))
-          throw ClickHouseHttpError.of('READONLY', 'Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries');
-        if (tokens.some((t) => t.kind === 'word' && t.value.toUpperCase() === 'OUTFILE'))
-          throw ClickHouseHttpError.of('INTO_OUTFILE_NOT_ALLOWED', 'INTO OUTFILE is not allowed');
-        out = await admin.withSession((s) => runAdmin(s, { sql, upload, insertFormatStart: insertFormat?.start, format, database, params, settings, databaseMayBeMissing }));
+      } finally {
+        finished = true;
       }
 
+      if (res.destroyed) return;
       const elapsedNs = process.hrtime.bigint() - started;
       const summary = {
         read_rows: String(isInsert ? 0 : out.rowsRead),
@@ -285,18 +431,15 @@ export function createOlapHttpServer(options: OlapHttpServerOptions): OlapHttpSe
     }
   }
 
-  async function runAdmin(
-    s: Session,
-    q: EngineQuery & { upload?: Buffer; insertFormatStart?: number },
-  ): Promise<EngineOutput> {
-    if (!q.upload || q.insertFormatStart === undefined) return EnginePool.run(s, q);
+  async function runAdmin(s: Session, q: { sql: string; format: string; upload?: Buffer; insertFormatStart?: number }): Promise<EngineOutput> {
+    if (!q.upload || q.insertFormatStart === undefined) return EnginePool.execute(s, q.sql, q.format);
     // Binary data cannot travel inside SQL text: hand it to the engine as a file of the data
     // directory, read by the same INSERT (`… FROM INFILE '<file>' FORMAT <fmt>`).
     const file = path.join(options.chdbPath, `http_upload_${randomUUID()}.bin`);
     await writeFile(file, q.upload, { mode: 0o600 });
     try {
       const sql = `${q.sql.slice(0, q.insertFormatStart)} FROM INFILE ${sqlString(file)} ${q.sql.slice(q.insertFormatStart)}`;
-      return await EnginePool.run(s, { ...q, sql });
+      return await EnginePool.execute(s, sql, q.format);
     } finally {
       await rm(file, { force: true });
     }

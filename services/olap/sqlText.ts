@@ -10,6 +10,8 @@ export interface Token {
   kind: TokenKind;
   /** Offset of the token's first character in the text. */
   start: number;
+  /** Offset just past the token's last character. */
+  end: number;
   /** Identifier name (unquoted), string content (unescaped), or the raw text. */
   value: string;
 }
@@ -37,7 +39,7 @@ export function tokenize(sql: string): Token[] {
       i = end < 0 ? n : end + 2;
     } else if (c === "'" || c === '"' || c === '`') {
       const [value, next] = readQuoted(sql, i, c);
-      out.push({ kind: c === "'" ? 'string' : 'quoted', value, start: i });
+      out.push({ kind: c === "'" ? 'string' : 'quoted', value, start: i, end: next });
       i = next;
     } else if (c === '$') {
       const m = /^\$([A-Za-z0-9_]*)\$/.exec(sql.slice(i, i + 64));
@@ -45,24 +47,24 @@ export function tokenize(sql: string): Token[] {
         const tag = m[0];
         const end = sql.indexOf(tag, i + tag.length);
         const stop = end < 0 ? n : end;
-        out.push({ kind: 'string', value: sql.slice(i + tag.length, stop), start: i });
+        out.push({ kind: 'string', value: sql.slice(i + tag.length, stop), start: i, end: end < 0 ? n : end + tag.length });
         i = end < 0 ? n : end + tag.length;
       } else {
-        out.push({ kind: 'punct', value: c, start: i });
+        out.push({ kind: 'punct', value: c, start: i, end: i + 1 });
         i++;
       }
     } else if (WORD_START.test(c)) {
       let j = i + 1;
       while (j < n && WORD_PART.test(sql[j]!)) j++;
-      out.push({ kind: 'word', value: sql.slice(i, j), start: i });
+      out.push({ kind: 'word', value: sql.slice(i, j), start: i, end: j });
       i = j;
     } else if (/[0-9]/.test(c)) {
       let j = i + 1;
       while (j < n && /[0-9A-Za-z_.]/.test(sql[j]!)) j++;
-      out.push({ kind: 'number', value: sql.slice(i, j), start: i });
+      out.push({ kind: 'number', value: sql.slice(i, j), start: i, end: j });
       i = j;
     } else {
-      out.push({ kind: 'punct', value: c, start: i });
+      out.push({ kind: 'punct', value: c, start: i, end: i + 1 });
       i++;
     }
   }

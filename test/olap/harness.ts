@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createOlapHttpServer, type OlapHttpServer } from '../../services/olap/httpServer.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import { createOlapHttpServer, type OlapHttpServer, type OlapHttpServerOptions } from '../../services/olap/httpServer.ts';
 import { workerChdbPath } from '../support/olap.ts';
 
 export interface RunningOlapHttp {
@@ -8,23 +8,27 @@ export interface RunningOlapHttp {
   port: number;
   adminKey: string;
   analystKey: string;
+  /** A second key of the analyst user, given as its SHA-256 digest (as an API keys file holds it). */
+  secondAnalystKey: string;
   server: OlapHttpServer;
 }
 
 /** The ClickHouse HTTP interface on this worker's chDB path, on a free port. */
-export async function startOlapHttp(): Promise<RunningOlapHttp> {
+export async function startOlapHttp(extra: Partial<OlapHttpServerOptions> = {}): Promise<RunningOlapHttp> {
   const adminKey = `adm-${randomUUID()}`;
   const analystKey = `ana-${randomUUID()}`;
+  const secondAnalystKey = `ana2-${randomUUID()}`;
   const server = createOlapHttpServer({
     chdbPath: workerChdbPath,
     defaultDatabase: `olaphttp_default_${process.pid}`,
     users: [
       { name: 'admin', password: adminKey, readonly: false },
-      { name: 'analyst', password: analystKey, readonly: true },
+      { name: 'analyst', password: analystKey, passwordSha256: [createHash('sha256').update(secondAnalystKey).digest('hex')], readonly: true },
     ],
+    ...extra,
   });
   const port = await server.listen(0);
-  return { url: `http://127.0.0.1:${port}`, port, adminKey, analystKey, server };
+  return { url: `http://127.0.0.1:${port}`, port, adminKey, analystKey, secondAnalystKey, server };
 }
 
 export function uniqueDatabase(prefix = 'oh'): string {

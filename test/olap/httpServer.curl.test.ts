@@ -158,3 +158,36 @@ describe('when a query fails', () => {
     expect(r.headers['x-clickhouse-exception-code']).toBe('164');
   });
 });
+
+describe('when a tool sends an unusual HTTP method', () => {
+  it('answers OPTIONS / (and /ping) with 204 and the methods it accepts, without opening CORS', async () => {
+    for (const target of [`${h.url}/`, `${h.url}/ping`, `${h.url}/?query=SELECT%201`]) {
+      const r = await curl(['-X', 'OPTIONS', target]);
+      expect(r.status, target).toBe(204);
+      expect(r.headers.allow).toBe('GET, POST, HEAD, OPTIONS');
+      expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    }
+  });
+
+  it('answers PUT, DELETE, PATCH and TRACE with 405 and a ClickHouse error naming the method', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH', 'TRACE']) {
+      const r = await curl(['-X', method, ...admin(), '--data-binary', 'SELECT 1', `${h.url}/`]);
+      expect(r.status, method).toBe(405);
+      expect(r.headers['x-clickhouse-exception-code']).toBe('1');
+      expect(r.headers.allow).toBe('GET, POST, HEAD, OPTIONS');
+      expect(r.text).toMatch(new RegExp(`^Code: 1\\. DB::Exception: HTTP method ${method} is not supported.*\\(UNSUPPORTED_METHOD\\)`));
+    }
+  });
+
+  it('answers HEAD / and HEAD /ping like GET, without a body', async () => {
+    for (const target of [`${h.url}/`, `${h.url}/ping`]) {
+      const r = await curl(['-I', target]);
+      expect(r.status, target).toBe(200);
+      expect(r.body.length).toBe(0);
+    }
+  });
+
+  it('still answers a query after all of them', async () => {
+    expect((await curl([...admin(), '--data-binary', 'SELECT 1', h.url])).text).toBe('1\n');
+  });
+});

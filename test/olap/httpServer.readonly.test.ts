@@ -178,7 +178,7 @@ describe('when the analyst tries to reach files, URLs or programs of the server'
 describe('when the analyst reads', () => {
   it('runs with the engine limits of the read-only connection (readonly=1, max_execution_time)', async () => {
     const r = await asAnalyst("SELECT getSetting('readonly'), getSetting('max_execution_time')");
-    expect(r.text).toBe('1\t300\n');
+    expect(r.text).toBe('1\t60\n');
   });
 
   it('runs SELECT, SHOW and DESCRIBE', async () => {

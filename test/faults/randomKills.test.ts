@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,10 @@ const ENTERPRISES = 300;
 /** Kill delay after the platform first answers /readyz: uniform in [MIN, MIN + SPAN) ms. */
 const KILL_MIN_MS = 300;
 const KILL_SPAN_MS = 3_200;
+/** Share of the kills timed from the spawn instead, uniform in [MIN, MIN + SPAN) ms: most land while the process starts. */
+const STARTUP_SHARE = 0.25;
+const STARTUP_KILL_MIN_MS = 500;
+const STARTUP_KILL_SPAN_MS = 7_500;
 /** Client records take fixture ids from here (far from the sample history's identifiers). */
 const CLIENT_OFFSET = 9_000_000;
 
@@ -62,6 +67,17 @@ interface Platform {
   olap: string;
   data: string;
   keys(): Keys;
+}
+
+/** The head of a store file, read after its process is gone (0 when it was not created yet). */
+function storeHead(file: string): number {
+  if (!existsSync(file)) return 0;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT coalesce(max(position), 0) AS h FROM events').get() as { h: number }).h;
+  } finally {
+    db.close();
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -146,7 +162,11 @@ describe('when the platform is killed at ten random instants while it seeds and 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill('SIGKILL')));
     if (passed) for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    else console.error(`randomKills: data folders kept for inspection: ${dirs.join(', ')}\nreplay: ${replay}`);
+    else {
+      // Each process's log (warnings and errors, JSON lines) next to the data it wrote.
+      processes.forEach((p, n) => writeFileSync(path.join(dirs[0] ?? tmpdir(), `process-${n + 1}.log`), `${p.name}\n${p.output()}`));
+      console.error(`randomKills: data folders (and process-N.log, each process's output) kept for inspection: ${dirs.join(', ')}\nreplay: ${replay}`);
+    }
   });
 
   it('keeps every acknowledged event once, and ends with the KPIs of a clean rebuild', async ({ onTestFailed }) => {
@@ -213,24 +233,59 @@ describe('when the platform is killed at ten random instants while it seeds and 
       };
     };
 
-    const kills: Array<{ afterReadyMs: number; head: number; acknowledged: number; seed: string }> = [];
+    const kills: Array<{ phase: 'startup' | 'running'; delayMs: number; readyMs: number | null; head: number; acknowledged: number; seeding: string }> = [];
     for (let i = 1; i <= KILLS; i++) {
-      const delay = KILL_MIN_MS + Math.floor(killRng() * KILL_SPAN_MS);
+      // About one kill in four lands while the process starts (store, engine, tables and runner
+      // opening, projections resuming); the others at an instant after it serves, while it seeds,
+      // takes the client's records, projects them and builds its KPI tables.
+      const phase = killRng() < STARTUP_SHARE ? 'startup' : 'running';
+      const delay = phase === 'startup' ? STARTUP_KILL_MIN_MS + Math.floor(killRng() * STARTUP_KILL_SPAN_MS) : KILL_MIN_MS + Math.floor(killRng() * KILL_SPAN_MS);
       const platform = startService(`incarnation ${i}`, env, ['start', '--no-trickle']);
       processes.push(platform);
-      await waitReady(platform, `${killed.base}/readyz`, 180_000);
-      const stopWriter = startWriter();
-      await sleep(delay);
+      const spawned = Date.now();
+      const timing = { readyMs: null as number | null };
+      // Settles either way (ready, or the child died first: then with its error), so nothing is left unhandled.
+      const ready = waitReady(platform, `${killed.base}/readyz`, 180_000).then(
+        () => {
+          timing.readyMs = Date.now() - spawned;
+          return 'ready' as const;
+        },
+        (e: unknown) => e as Error,
+      );
+      let stopWriter = async () => {};
+      if (phase === 'running') {
+        const outcome = await ready;
+        if (outcome instanceof Error) throw outcome;
+        stopWriter = startWriter();
+        await sleep(delay);
+      } else {
+        // `delay` after the spawn, ready or not; the client writes from when it is.
+        const outcome = await Promise.race([ready, sleep(delay).then(() => 'due' as const)]);
+        if (outcome instanceof Error) throw outcome;
+        if (outcome === 'ready') {
+          stopWriter = startWriter();
+          await sleep(Math.max(0, delay - (Date.now() - spawned)));
+        }
+      }
       await platform.kill('SIGKILL');
       expect(platform.child.signalCode, `incarnation ${i} was still running at its kill:\n${platform.stderr().slice(-3000)}`).toBe('SIGKILL');
       await stopWriter();
-      const db = new Database(path.join(data, 'events.sqlite'), { readonly: true, fileMustExist: true });
-      const head = (db.prepare('SELECT coalesce(max(position), 0) AS h FROM events').get() as { h: number }).h;
-      db.close();
-      kills.push({ afterReadyMs: delay, head, acknowledged: acknowledged.size, seed: seedState().match(/"state":"(\w+)"/)?.[1] ?? 'none' });
+      await ready;
+      const head = storeHead(path.join(data, 'events.sqlite'));
+      kills.push({ phase, delayMs: delay, readyMs: timing.readyMs, head, acknowledged: acknowledged.size, seeding: seedState().match(/"state":"(\w+)"/)?.[1] ?? 'none' });
     }
-    console.log(`randomKills: FAULT_SEED=${seed}: kills (ms after /readyz, store head after the kill, events acknowledged, seeding):\n${kills.map((k, i) => `  #${i + 1} ${k.afterReadyMs} ms, head ${k.head}, acknowledged ${k.acknowledged}, seeding ${k.seed}`).join('\n')}`);
+    console.log(
+      `randomKills: FAULT_SEED=${seed}: kills (when, store head after it, events acknowledged so far, seeding):\n` +
+        kills
+          .map((k, n) => {
+            const when = k.phase === 'startup' ? `${k.delayMs} ms after the spawn (${k.readyMs === null ? 'starting' : `ready at ${k.readyMs} ms`})` : `${k.delayMs} ms after ready (ready at ${k.readyMs} ms)`;
+            return `  #${n + 1} ${when}, head ${k.head}, acknowledged ${k.acknowledged}, seeding ${k.seeding}`;
+          })
+          .join('\n'),
+    );
     expect(refusals, 'the platform refused or half-answered client batches').toEqual([]);
+
+    const killsDone = Date.now();
 
     // The last start: seeding resumes and completes; the client sends again what was cut.
     const last = startService('after the kills', env, ['start', '--no-trickle']);
@@ -275,6 +330,7 @@ describe('when the platform is killed at ten random instants while it seeds and 
     const rebuilt: Platform = { base: `http://127.0.0.1:${freshPort}`, olap: `http://127.0.0.1:${freshOlapPort}`, data: fresh, keys: keysOf(fresh) };
     await waitReady(clean, `${rebuilt.base}/readyz`, 180_000);
     const [headKilled, headClean] = await Promise.all([caughtUp(killed, last, 600_000), caughtUp(rebuilt, clean, 600_000)]);
+    const caughtUpAt = Date.now();
     expect(headKilled).toBe(seedTotal + clientRecords);
     expect(headClean).toBe(headKilled);
 
@@ -292,7 +348,8 @@ describe('when the platform is killed at ten random instants while it seeds and 
     expect(after.kpiTable, 'KPI table points').toEqual(reference.kpiTable);
     console.log(
       `randomKills: FAULT_SEED=${seed}: ${KILLS} kills, ${seedTotal} seeded + ${clientRecords} client events (${resent} cut batches sent again), ` +
-        `${reference.kpiTable.length} KPI points equal to the clean rebuild, in ${Math.round((Date.now() - started) / 1000)} s`,
+        `${reference.kpiTable.length} KPI points equal to the clean rebuild, in ${Math.round((Date.now() - started) / 1000)} s ` +
+        `(kills ${Math.round((killsDone - started) / 1000)} s, last start to both caught up ${Math.round((caughtUpAt - killsDone) / 1000)} s, comparison ${Math.round((Date.now() - caughtUpAt) / 1000)} s)`,
     );
     passed = true;
   }, 900_000);

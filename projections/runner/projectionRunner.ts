@@ -24,9 +24,12 @@
  *    version derived from positions), so a repeated checkpoint or state row changes nothing.
  *
  * Residual windows, stated plainly: a block's dedup-log record and its part are not written
- * atomically. A record without its part was seen after kill -9 (test/faults/randomKills.test.ts:
- * a batch's rows missing from one fact table while its token was in the log), and the replay with
- * the same token was then dropped as a duplicate: rows lost for good. So on tables that fold
+ * atomically. A record without its part was seen in test/faults/randomKills.test.ts (the platform
+ * killed ten times): the first block of fact_financials was in the log, its part and its six rows
+ * were not, while the checkpoint had moved past it. The block numbers skipped in the neighbouring
+ * tables point to inserts that failed inside the process and were retried; an attempt that fails
+ * after its record is written, or a kill there, leaves the token behind, and the retry or replay
+ * with the same token is then dropped as a duplicate: rows lost for good. So on tables that fold
  * copies by key (plain ReplacingMergeTree: every fact table, keyed by event id / position) a
  * replayed batch and every retried insert go in WITHOUT deduplication: a second copy of a block
  * folds away (the views read such tables with FINAL), a missing one is written. Tables of other

@@ -33,6 +33,8 @@ const KILL_SPAN_MS = 3_200;
 const STARTUP_SHARE = 0.25;
 const STARTUP_KILL_MIN_MS = 500;
 const STARTUP_KILL_SPAN_MS = 7_500;
+/** Pause between the client's batches. */
+const WRITER_PAUSE_MS = 50;
 /** Client records take fixture ids from here (far from the sample history's identifiers). */
 const CLIENT_OFFSET = 9_000_000;
 
@@ -225,6 +227,8 @@ describe('when the platform is killed at ten random instants while it seeds and 
             unacknowledged.push(records);
             return;
           }
+          // Paced like a department's feed, not a bulk load: the final catch-up stays short.
+          await sleep(WRITER_PAUSE_MS);
         }
       })();
       return async () => {

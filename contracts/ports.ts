@@ -98,8 +98,10 @@ export interface OlapClient {
   /**
    * Inserts rows. With `dedupToken`, a retried insert of the same block is dropped by the
    * engine (non-replicated MergeTree deduplication window), which makes replays harmless.
+   * With `deduplicate: false` the block is inserted even if its token or an identical block was
+   * seen (for tables that fold copies by key anyway: see projections/runner/projectionRunner.ts).
    */
-  insert(table: string, rows: readonly Record<string, unknown>[], options?: { dedupToken?: string }): Promise<void>;
+  insert(table: string, rows: readonly Record<string, unknown>[], options?: { dedupToken?: string; deduplicate?: boolean }): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * (SERVICES=all on the embedded default; one service per process in the distributed mode).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -130,6 +130,28 @@ function httpMetrics(metrics: Metrics): express.RequestHandler {
     });
     next();
   };
+}
+
+interface SeedState {
+  state: 'running' | 'complete';
+  enterprises?: number;
+}
+
+/** The seeding marker, or null when there is none (or it cannot be read: then the store head decides). */
+function readSeedState(file: string): SeedState | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as SeedState;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the marker whole or not at all (a kill mid-write must not leave it empty: a resume would be missed). */
+function writeSeedState(file: string, state: SeedState & Record<string, unknown>): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state));
+  renameSync(tmp, file);
 }
 
 /** Starts the services of this process; resolves once they serve. */
@@ -330,12 +352,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           // Seed an empty store, or finish a seeding that a crash interrupted (re-sending is safe:
           // what already landed comes back as duplicates). A store with real data is never seeded.
           const marker = path.join(config.DATA_DIR, 'seed-state.json');
-          const interrupted = existsSync(marker) && readFileSync(marker, 'utf8').includes('"running"');
+          const previous = readSeedState(marker);
+          const interrupted = previous?.state === 'running';
           if (wantSeed && (interrupted || (await store.head()).position === 0)) {
             if (interrupted) log.warn('the last seeding was interrupted: resuming it');
-            writeFileSync(marker, JSON.stringify({ state: 'running', since: new Date().toISOString() }));
-            const summary = await runSeed({ ingest, log, onProgress: options.onSeedProgress });
-            writeFileSync(marker, JSON.stringify({ state: 'complete', at: new Date().toISOString(), ...summary }));
+            // A resumed seeding sends the same history again (its size as first chosen), so what
+            // already landed comes back as duplicates and nothing is seeded twice.
+            const enterprises = (interrupted ? previous.enterprises : undefined) ?? config.SEED_ENTERPRISES;
+            writeSeedState(marker, { state: 'running', since: new Date().toISOString(), enterprises });
+            const summary = await runSeed({ ingest, log, history: { enterprises }, onProgress: options.onSeedProgress });
+            writeSeedState(marker, { state: 'complete', at: new Date().toISOString(), enterprises, ...summary });
           }
           if (wantTrickle) {
             trickle = startTrickle({ ingest: (records) => ingest.ingest(records, { actor: 'system:trickle' }) });

@@ -23,11 +23,18 @@
  * 3. Bookkeeping rows are idempotent facts (ReplacingMergeTree keyed by projection + build, with a
  *    version derived from positions), so a repeated checkpoint or state row changes nothing.
  *
- * Residual window, stated plainly: ClickHouse writes a block's dedup-log record right after the
- * part is committed; a kill in the microseconds between the two would let the replay insert the
- * block again. Fact tables that are ReplacingMergeTree keyed by event id / position close that
- * gap as well (and also cover a source that reorders across streams); the views read such tables
- * with FINAL, so queries on the stable names see one row per key either way.
+ * Residual windows, stated plainly: a block's dedup-log record and its part are not written
+ * atomically. A record without its part was seen in test/faults/randomKills.test.ts (the platform
+ * killed ten times): the first block of fact_financials was in the log, its part and its six rows
+ * were not, while the checkpoint had moved past it. The block numbers skipped in the neighbouring
+ * tables point to inserts that failed inside the process and were retried; an attempt that fails
+ * after its record is written, or a kill there, leaves the token behind, and the retry or replay
+ * with the same token is then dropped as a duplicate: rows lost for good. So on tables that fold
+ * copies by key (plain ReplacingMergeTree: every fact table, keyed by event id / position) a
+ * replayed batch and every retried insert go in WITHOUT deduplication: a second copy of a block
+ * folds away (the views read such tables with FINAL), a missing one is written. Tables of other
+ * engines keep the token on replays and retries (a second copy would count twice there), with
+ * that window left open.
  *
  * `project` must not depend on where batches are cut (project(a ++ b) = project(a) ++ project(b)),
  * since boundaries depend on timing; otherwise a rebuild would not equal the live result.
@@ -119,6 +126,8 @@ const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
 /** Engines whose rows collapse by key: their views read FINAL so stable names never show duplicates. */
 const COLLAPSING_ENGINE = /^(Replacing|Collapsing|VersionedCollapsing|Summing|Aggregating|Coalescing)MergeTree$/;
 const DEDUP_WINDOW = 1000;
+/** Engines where a second copy of a row folds into the first (so a block may be inserted twice). */
+const FOLDS_COPIES = /^ReplacingMergeTree$/;
 
 interface Lane {
   projection: Projection;
@@ -260,6 +269,20 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       if (!record.logicalTables.includes(logical)) await olap.command(`DROP VIEW IF EXISTS ${q(logical)}`);
   }
 
+  const folding = new Map<string, boolean>();
+  /** Whether a physical table folds copies of a row by key (asked of the engine once per table). */
+  async function foldsCopies(physical: string): Promise<boolean> {
+    let folds = folding.get(physical);
+    if (folds === undefined) {
+      const [info] = await withRetry('engine', () =>
+        olap.query<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = {db:String} AND name = {name:String}`, { db: olap.database, name: physical }),
+      );
+      folds = FOLDS_COPIES.test(info?.engine ?? '');
+      folding.set(physical, folds);
+    }
+    return folds;
+  }
+
   async function dropTables(record: BuildRecord): Promise<void> {
     for (const physical of record.physicalTables) await olap.command(`DROP TABLE IF EXISTS ${q(physical)}`);
   }
@@ -371,10 +394,16 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
    * Inserts a projected batch: each table's rows as one block whose dedup token is the build,
    * the table and `batchKey`, then its dead letters.
    */
-  async function writeProjected(lane: Lane, { rows, dead }: Projected, batchKey: string): Promise<void> {
+  async function writeProjected(lane: Lane, { rows, dead }: Projected, batchKey: string, replay = false): Promise<void> {
     for (const [logical, list] of rows) {
+      const physical = lane.tables.get(logical)!;
       const token = `${lane.projection.name}:${lane.record.build}:${logical}:${batchKey}`;
-      await withRetry('insert', () => olap.insert(`${olap.database}.${lane.tables.get(logical)!}`, list, { dedupToken: token }));
+      // A replay or a retry must not trust the dedup log where copies fold (see the top comment).
+      const folds = await foldsCopies(physical);
+      let attempt = 0;
+      await withRetry('insert', () =>
+        olap.insert(`${olap.database}.${physical}`, list, folds && (replay || attempt++ > 0) ? { deduplicate: false } : { dedupToken: token }),
+      );
     }
     if (dead.length > 0) {
       await withRetry('dead letters', () => books.deadLetters(dead));
@@ -402,12 +431,14 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     const from = lane.checkpoint;
     if (to <= from || lane.failed || lane.retired) return;
     const projected = projectBatch(lane, lane.buffer);
+    // An intent read back at start (not written by this flush): the batch is a replay after a crash.
+    const replay = lane.pendingTo === to;
     try {
       if ((projected.rows.size > 0 || projected.dead.length > 0) && lane.pendingTo !== to) {
         await withRetry('intent', () => books.writeCheckpoint(checkpointRecord(lane, from, to, lane.lastRecordedAt)));
         lane.pendingTo = to;
       }
-      await writeProjected(lane, projected, `${from + 1}-${to}`);
+      await writeProjected(lane, projected, `${from + 1}-${to}`, replay);
       await withRetry('checkpoint', () => books.writeCheckpoint(checkpointRecord(lane, to, 0, lane.seenRecordedAt)));
     } catch (err) {
       fail(lane, err, { from, to });

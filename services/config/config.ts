@@ -44,6 +44,8 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Seed sample history on an empty store at start. */
     SEED: bool.default(true),
+    /** Innovation firms in the sample history seeded at start (about 40 events each); fewer seed faster. */
+    SEED_ENTERPRISES: z.coerce.number().int().min(10).default(3_000),
     /** Keep a slow live trickle of sample events after seeding. */
     TRICKLE: bool.default(true),
     /** Largest JSON body (one record or an array) on the ingest routes, bytes; more gets 413. */

@@ -78,8 +78,9 @@ function wrap(client: ClickHouseClient, kind: OlapClient['kind'], database: stri
           clickhouse_settings: {
             // Always set, empty when absent: chDB applies settings as session-wide SETs, so a token
             // left over from the previous insert would silently deduplicate this one.
-            insert_deduplication_token: options?.dedupToken ?? '',
-            ...(options?.dedupToken ? { insert_deduplicate: 1 } : {}),
+            insert_deduplication_token: options?.deduplicate === false ? '' : (options?.dedupToken ?? ''),
+            // Also always set (session-wide on chDB): 1 is the engine's default.
+            insert_deduplicate: options?.deduplicate === false ? 0 : 1,
             date_time_input_format: 'best_effort',
           },
         });

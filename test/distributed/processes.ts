@@ -10,7 +10,12 @@ const root = path.resolve(import.meta.dirname, '../..');
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;
+  /** Everything the process wrote, stdout and stderr interleaved. */
   output(): string;
+  /** What the process wrote to stderr alone (crash reports, stack traces, Node's own errors). */
+  stderr(): string;
+  /** Resolves once the process has exited and its output is drained (at once if it already has). */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -50,12 +55,20 @@ export function startService(name: string, env: Record<string, string>, args: re
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+    err += d.toString();
+  });
+  // 'close' comes after 'exit' once stdout and stderr are drained: the output is then complete.
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   return {
     name,
     child,
     output: () => out,
+    stderr: () => err,
+    exited: () => closed,
     kill: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -69,16 +82,38 @@ export function startService(name: string, env: Record<string, string>, args: re
   };
 }
 
-/** Polls `url` until it answers 2xx, or fails with the process's output. */
+/** How a process ended, for an error message: its exit code or the signal that ended it. */
+function endOf(service: ServiceProcess): string | null {
+  const { exitCode, signalCode } = service.child;
+  if (signalCode !== null) return `was killed by ${signalCode}`;
+  if (exitCode !== null) return `exited with code ${exitCode}`;
+  return null;
+}
+
+const tail = (text: string, chars = 4000) => (text.length > chars ? `…${text.slice(-chars)}` : text);
+
+/**
+ * Polls `url` until it answers 2xx. Fails at once, with the child's stderr, when the child exits
+ * (by a code or a signal) before it is ready, rather than polling a dead port until the timeout.
+ */
 export async function waitReady(service: ServiceProcess, url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  const exit = service.exited().then(() => {
+    exited = true;
+  });
+  const died = async (): Promise<never> => {
+    await exit;
+    throw new Error(`${service.name} ${endOf(service) ?? 'exited'} before it was ready at ${url}; stderr:\n${tail(service.stderr()) || '(empty)'}\nstdout and stderr:\n${tail(service.output())}`);
+  };
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with ${service.child.exitCode}:\n${service.output()}`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (exited || endOf(service) !== null) return died();
+    const ok = await Promise.race([fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false), exit.then(() => false)]);
     if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
+    if (exited) return died();
+    await Promise.race([new Promise((r) => setTimeout(r, 200)), exit]);
   }
-  throw new Error(`${service.name} not ready at ${url} after ${timeoutMs} ms:\n${service.output()}`);
+  throw new Error(`${service.name} not ready at ${url} after ${timeoutMs} ms; stderr:\n${tail(service.stderr()) || '(empty)'}\nstdout and stderr:\n${tail(service.output())}`);
 }
 
 export async function getJson<T>(url: string, key: string): Promise<T> {

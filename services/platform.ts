@@ -32,7 +32,7 @@ import { createIngestService, type IngestService } from './ingest/ingestService.
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createOlapClient } from './olap/client.ts';
-import { createOlapHttpServer } from './olap/httpServer.ts';
+import { createOlapHttpServer } from './sqlGateway/server.ts';
 import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
 import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';

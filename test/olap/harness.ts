@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { createOlapHttpServer, type OlapHttpServer, type OlapHttpServerOptions } from '../../services/olap/httpServer.ts';
+import { createOlapHttpServer, type OlapHttpServer, type OlapHttpServerOptions } from '../../services/sqlGateway/server.ts';
 import { workerChdbPath } from '../support/olap.ts';
 
 export interface RunningOlapHttp {

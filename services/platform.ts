@@ -32,7 +32,7 @@ import { createIngestService, type IngestService } from './ingest/ingestService.
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createOlapClient } from './olap/client.ts';
-import { createOlapHttpServer } from './olap/httpServer.ts';
+import { createSqlGateway } from './sqlGateway/server.ts';
 import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
 import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
@@ -172,7 +172,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // One chDB engine per process: the OLAP HTTP interface and the platform's client share its path.
   let olapUrl: string | undefined;
   if (services.has('olap')) {
-    const olapServer = createOlapHttpServer({
+    const olapServer = createSqlGateway({
       chdbPath: chdbPath(config),
       defaultDatabase: config.CLICKHOUSE_DATABASE,
       users: [

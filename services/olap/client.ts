@@ -2,7 +2,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { InfrastructureError, ValidationError } from '../../contracts/errors.ts';
 import type { OlapClient, OlapParams } from '../../contracts/ports.ts';
-import { classifyOlapError } from './clickhouseErrors.ts';
+import { classifyOlapError } from './errorClass.ts';
 
 export type OlapClientOptions =
   | { kind: 'chdb'; /** chDB data directory (one per process). */ path: string; database: string }

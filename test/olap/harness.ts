@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { createOlapHttpServer, type OlapHttpServer, type OlapHttpServerOptions } from '../../services/olap/httpServer.ts';
+import { createSqlGateway, type SqlGateway, type SqlGatewayOptions } from '../../services/sqlGateway/server.ts';
 import { workerChdbPath } from '../support/olap.ts';
 
 export interface RunningOlapHttp {
@@ -10,15 +10,15 @@ export interface RunningOlapHttp {
   analystKey: string;
   /** A second key of the analyst user, given as its SHA-256 digest (as an API keys file holds it). */
   secondAnalystKey: string;
-  server: OlapHttpServer;
+  server: SqlGateway;
 }
 
 /** The ClickHouse HTTP interface on this worker's chDB path, on a free port. */
-export async function startOlapHttp(extra: Partial<OlapHttpServerOptions> = {}): Promise<RunningOlapHttp> {
+export async function startOlapHttp(extra: Partial<SqlGatewayOptions> = {}): Promise<RunningOlapHttp> {
   const adminKey = `adm-${randomUUID()}`;
   const analystKey = `ana-${randomUUID()}`;
   const secondAnalystKey = `ana2-${randomUUID()}`;
-  const server = createOlapHttpServer({
+  const server = createSqlGateway({
     chdbPath: workerChdbPath,
     defaultDatabase: `olaphttp_default_${process.pid}`,
     users: [

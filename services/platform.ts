@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import express from 'express';
 import { InfrastructureError } from '../contracts/errors.ts';
+import { dashboardsRouter } from './http/dashboards.ts';
 import type { EventStore, OlapClient } from '../contracts/ports.ts';
 import { PROJECTIONS } from '../projections/registry.ts';
 import { createKpiQueries } from '../projections/kpi/index.ts';
@@ -304,12 +304,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }),
     );
   }
-  if (services.has('api')) {
-    // ECharts comes from its npm package (a dependency), not a copy in the repository.
-    const echarts = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
-    app.get('/vendor/echarts.min.js', (_req, res) => res.sendFile(echarts, { maxAge: '1h' }));
-    app.use(express.static(path.join(import.meta.dirname, '..', 'dashboards'), { index: 'index.html' }));
-  }
+  if (services.has('api')) app.use(dashboardsRouter());
   app.use(notFoundHandler());
   app.use(problemHandler({ log: log.child({ name: 'http' }) }));
 

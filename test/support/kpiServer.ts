@@ -23,6 +23,7 @@ import { createApiRouter } from '../../services/api/router.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { notFoundHandler, problemHandler } from '../../services/http/problem.ts';
+import { dashboardsRouter } from '../../services/http/dashboards.ts';
 import { freshOlap, sameDatabase } from './olap.ts';
 
 export interface KpiServer {
@@ -47,7 +48,6 @@ const stripPositions = (e: RecordedEvent): DomainEvent => {
   return event as DomainEvent;
 };
 
-export const DASHBOARDS_DIR = path.join(import.meta.dirname, '..', '..', 'dashboards');
 
 /** Starts the store, the runner (caught up on `events`) and the APIs on port 0; with `dashboards`, the static screens too. */
 export async function startKpiServer(events: readonly RecordedEvent[], options: { dashboards?: boolean } = {}): Promise<KpiServer> {
@@ -98,7 +98,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
         changes: { subscribe: (listener) => m.onChange((changes, h) => listener(changes, { position: h.position, recordedAt: h.recordedAt })) },
       }),
     );
-    if (options.dashboards) app.use(express.static(DASHBOARDS_DIR, { index: 'index.html' }));
+    if (options.dashboards) app.use(dashboardsRouter());
     app.use(notFoundHandler());
     app.use(problemHandler());
     server = await new Promise<http.Server>((resolve, reject) => {

@@ -119,20 +119,27 @@ export function leadingKeyword(tokens: readonly Token[]): string {
  */
 export function outputFormatClause(tokens: readonly Token[]): string | undefined {
   if (leadingKeyword(tokens) === 'INSERT') return undefined;
-  let depth = 0;
   let found: string | undefined;
+  for (const i of topLevelFormats(tokens)) {
+    const name = tokens[i + 1];
+    const after = tokens[i + 2];
+    const endsHere = !after || (after.kind === 'punct' && after.value === ';') || (after.kind === 'word' && after.value.toUpperCase() === 'SETTINGS');
+    if (name && (name.kind === 'word' || name.kind === 'quoted') && endsHere) found = name.value;
+  }
+  return found;
+}
+
+/** Indexes of the FORMAT keywords outside parentheses, in order. */
+function topLevelFormats(tokens: readonly Token[]): number[] {
+  const at: number[] = [];
+  let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === 'punct' && t.value === '(') depth++;
     else if (t.kind === 'punct' && t.value === ')') depth--;
-    else if (depth === 0 && t.kind === 'word' && t.value.toUpperCase() === 'FORMAT') {
-      const name = tokens[i + 1];
-      const after = tokens[i + 2];
-      const endsHere = !after || (after.kind === 'punct' && after.value === ';') || (after.kind === 'word' && after.value.toUpperCase() === 'SETTINGS');
-      if (name && (name.kind === 'word' || name.kind === 'quoted') && endsHere) found = name.value;
-    }
+    else if (depth === 0 && t.kind === 'word' && t.value.toUpperCase() === 'FORMAT') at.push(i);
   }
-  return found;
+  return at;
 }
 
 /** A ClickHouse single-quoted string literal holding `text` exactly. */
@@ -151,16 +158,10 @@ export function sqlIdentifier(name: string): string {
  */
 export function insertFormatClause(tokens: readonly Token[]): { format: string; start: number } | undefined {
   if (leadingKeyword(tokens) !== 'INSERT') return undefined;
-  let depth = 0;
   let found: { format: string; start: number } | undefined;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.kind === 'punct' && t.value === '(') depth++;
-    else if (t.kind === 'punct' && t.value === ')') depth--;
-    else if (depth === 0 && t.kind === 'word' && t.value.toUpperCase() === 'FORMAT') {
-      const name = tokens[i + 1];
-      if (name && (name.kind === 'word' || name.kind === 'quoted')) found = { format: name.value, start: t.start };
-    }
+  for (const i of topLevelFormats(tokens)) {
+    const name = tokens[i + 1];
+    if (name && (name.kind === 'word' || name.kind === 'quoted')) found = { format: name.value, start: tokens[i]!.start };
   }
   return found;
 }

@@ -10,9 +10,8 @@ import { createOlapClient } from '../../services/olap/client.ts';
  */
 export const workerChdbPath = path.join(os.tmpdir(), `brain-test-chdb-${process.pid}`);
 
-/** A client on a fresh, uniquely named database of this worker's engine (or of CLICKHOUSE_URL). */
-export async function freshOlap(prefix = 't'): Promise<OlapClient> {
-  const database = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+/** A client of this worker's engine (or of CLICKHOUSE_URL) on `database`, on a session of its own. */
+async function clientOn(database: string): Promise<OlapClient> {
   if (process.env.CLICKHOUSE_URL)
     return createOlapClient({
       kind: 'clickhouse',
@@ -24,15 +23,12 @@ export async function freshOlap(prefix = 't'): Promise<OlapClient> {
   return createOlapClient({ kind: 'chdb', path: workerChdbPath, database });
 }
 
+/** A client on a fresh, uniquely named database of this worker's engine (or of CLICKHOUSE_URL). */
+export async function freshOlap(prefix = 't'): Promise<OlapClient> {
+  return clientOn(`${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`);
+}
+
 /** A second client (its own engine session) on the same database as `olap`: the viewers' session. */
 export async function sameDatabase(olap: OlapClient): Promise<OlapClient> {
-  if (process.env.CLICKHOUSE_URL)
-    return createOlapClient({
-      kind: 'clickhouse',
-      url: process.env.CLICKHOUSE_URL,
-      user: process.env.CLICKHOUSE_USER ?? 'default',
-      password: process.env.CLICKHOUSE_PASSWORD ?? '',
-      database: olap.database,
-    });
-  return createOlapClient({ kind: 'chdb', path: workerChdbPath, database: olap.database });
+  return clientOn(olap.database);
 }

@@ -63,7 +63,7 @@ const HOST_SETTINGS = new Set([
 ]);
 const HOST_SETTING_PREFIXES = ['engine_file_', 'engine_url_', 'jemalloc_'];
 
-/** System tables holding other users' query texts, refused to read-only users. */
+/** System tables holding other users' query texts, refused to every SQL user (admin included). */
 const QUERY_TEXT_TABLES = new Set([
   'processes', 'user_processes', 'query_log', 'query_thread_log', 'query_views_log', 'query_metric_log', 'processors_profile_log',
   'text_log', 'trace_log', 'session_log', 'part_log', 'opentelemetry_span_log', 'asynchronous_insert_log', 'asynchronous_inserts',
@@ -75,7 +75,7 @@ const QUERY_TEXT_TABLES = new Set([
 const READ_KINDS = [/^SelectWithUnionQuery$/, /^SelectIntersectExceptQuery$/, /^SelectQuery$/, /^Show(?!Processlist)\w*$/, /^SHOW$/, /^Exists\w*Query$/, /^DescribeQuery$/, /^Explain$/, /^UseQuery$/, /^Set$/];
 /** … and an admin, besides. */
 const ADMIN_KINDS = [
-  ...READ_KINDS, /^ShowProcesslistQuery$/, /^InsertQuery$/, /^CreateQuery$/, /^AttachQuery$/, /^AlterQuery$/, /^DropQuery$/, /^UndropQuery$/,
+  ...READ_KINDS, /^InsertQuery$/, /^CreateQuery$/, /^AttachQuery$/, /^AlterQuery$/, /^DropQuery$/, /^UndropQuery$/,
   /^Rename$/, /^OptimizeQuery$/, /^TruncateQuery$/, /^CheckQuery$/, /^KillQueryQuery$/, /^CreateSQLFunctionQuery$/, /^DropFunctionQuery$/,
 ];
 
@@ -201,29 +201,27 @@ function checkTree(ast: string, options: GuardOptions): string {
           throw denied(`Engine ${name} is not allowed through the SQL interface: allowed are ${[...ALLOWED_TABLE_ENGINES].join(', ')}`, options.readonly);
       } else if (options.catalog.deniedFunctions.has(lower) || HOST_FUNCTIONS.includes(lower)) {
         throw denied(`Function ${name} is not allowed through the SQL interface: it reads or writes files of the server or reaches other hosts; table functions allowed are ${[...ALLOWED_TABLE_FUNCTIONS].join(', ')}`, options.readonly);
-      } else if (lower === 'merge' && options.readonly) {
+      } else if (lower === 'merge') {
         checkMergeDatabase(lines, i, depth);
       }
     }
-    if (options.readonly) {
-      const ident = /^(?:Table)?Identifier (\S+)/.exec(node);
-      const table = ident?.[1]?.split('.').pop()?.toLowerCase();
-      if (table && QUERY_TEXT_TABLES.has(table))
-        throw denied(`Table system.${table} is not readable by a read-only user: it holds other users' queries`);
-    }
+    const ident = /^(?:Table)?Identifier (\S+)/.exec(node);
+    const table = ident?.[1]?.split('.').pop()?.toLowerCase();
+    if (table && QUERY_TEXT_TABLES.has(table))
+      throw denied(`Table system.${table} is not readable through the SQL interface: it holds other users' queries`);
     stack.push({ depth, node, functionsSeen: 0 });
   }
   return kind;
 }
 
-/** A read-only user's merge() must name one platform database as a string literal, never `system`. */
+/** merge() must name one platform database as a string literal, never `system` (any SQL user). */
 function checkMergeDatabase(lines: string[], at: number, depth: number): void {
   // Function merge → ExpressionList → first argument
   const first = lines[at + 2];
   const literal = first && first.length - first.trimStart().length > depth ? /^Literal '((?:[^'\\]|\\.)*)'/.exec(first.trim()) : null;
   const db = literal?.[1]?.toLowerCase();
   if (!db || db === 'system' || db === 'information_schema')
-    throw denied("merge() is allowed to a read-only user over a platform database named as a string, e.g. merge('brain', '^fact_')");
+    throw denied("merge() is allowed over a platform database named as a string, e.g. merge('brain', '^fact_')");
 }
 
 function describeKind(rootLine: string): string {

@@ -1,11 +1,17 @@
 import { ClickHouseHttpError } from './clickhouseErrors.ts';
 import { EnginePool } from './enginePool.ts';
-import { READ_STATEMENTS } from './readonlyGate.ts';
 
 /**
  * Session policy: which pool a user's query runs on, the engine limits of read-only (analyst)
  * sessions, how many queries each may run at once, and which settings a read-only user may send.
  */
+
+/**
+ * Statements a GET request may carry (a ClickHouse server treats GET as read-only). What a
+ * statement may touch is decided on the engine's parse of the whole statement, for every user, in
+ * statementGuard.ts; read-only users also run on sessions opened with `--readonly=1`.
+ */
+const READ_STATEMENTS = new Set(['SELECT', 'WITH', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'EXISTS', 'USE', 'SET', '(']);
 
 /** Per-query engine limits and concurrency of read-only users (0 = no limit for the engine settings). */
 export interface AnalystLimits {

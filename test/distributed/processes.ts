@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,21 @@ export function writeKeys(dir: string): { file: string; keys: Record<'admin' | '
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * What a test of the all-in-one platform as a child process needs: a data folder, two free ports,
+ * the environment naming them, the API's base URL and the development keys the platform writes.
+ */
+export async function platformSetup(data: string): Promise<{ port: number; olapPort: number; env: Record<string, string>; base: string; keys(): Record<string, string> }> {
+  const [port, olapPort] = [await freePort(), await freePort()];
+  return {
+    port,
+    olapPort,
+    env: { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false' },
+    base: `http://127.0.0.1:${port}`,
+    keys: () => JSON.parse(readFileSync(path.join(data, 'dev-keys.json'), 'utf8')) as Record<string, string>,
+  };
 }
 
 /** Starts `brain start` (by default without sample data) as its own OS process, configured by environment alone. */

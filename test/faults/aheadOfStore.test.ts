@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registered } from '../fixtures/ingest/records.ts';
-import { freePort, getJson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
+import { platformSetup, getJson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
 
 interface Status {
   store: { head: number; events: number };
@@ -24,10 +23,7 @@ describe('when the event store is older than the projections that read it', () =
   });
 
   it('reports the projections as ahead-of-store, in status, metrics and the log, and a rebuild repairs them', async () => {
-    const [port, olapPort] = [await freePort(), await freePort()];
-    const env = { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false' };
-    const base = `http://127.0.0.1:${port}`;
-    const keys = () => JSON.parse(readFileSync(path.join(data, 'dev-keys.json'), 'utf8')) as Record<string, string>;
+    const { olapPort, env, base, keys } = await platformSetup(data);
     const status = () => getJson<Status>(`${base}/api/v1/status`, keys().viewer!);
     const ingest = async (records: unknown[]): Promise<string[]> => {
       const res = await fetch(`${base}/api/v1/ingest/records`, {

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registered } from '../fixtures/ingest/records.ts';
-import { freePort, getJson, postNdjson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
+import { platformSetup, getJson, postNdjson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
 
 interface Status {
   store: { head: number; events: number };
@@ -24,10 +24,7 @@ describe('when SQL users try to open the event store under a running platform', 
   });
 
   it('refuses every attempt, keeps the WAL in place, and an event acknowledged afterwards survives kill -9', async () => {
-    const [port, olapPort] = [await freePort(), await freePort()];
-    const env = { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false' };
-    const base = `http://127.0.0.1:${port}`;
-    const keys = () => JSON.parse(readFileSync(path.join(data, 'dev-keys.json'), 'utf8')) as Record<string, string>;
+    const { olapPort, env, base, keys } = await platformSetup(data);
     const sql = async (user: 'admin' | 'analyst', text: string) => {
       const res = await fetch(`http://127.0.0.1:${olapPort}/`, {
         method: 'POST',

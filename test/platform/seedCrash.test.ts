@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateHistory } from '../../services/seed/generateHistory.ts';
 import { shanghaiToday } from '../../contracts/dates.ts';
-import { freePort, getJson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
+import { platformSetup, getJson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
 
 /** Fault injection: `npm start` killed with SIGKILL in the middle of seeding, then started again. */
 describe('when npm start is killed while seeding', () => {
@@ -14,9 +14,7 @@ describe('when npm start is killed while seeding', () => {
   });
 
   it('resumes the seeding at the next start and ends with every sample record once', async () => {
-    const [port, olapPort] = [await freePort(), await freePort()];
-    const env = { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false' };
-    const base = `http://127.0.0.1:${port}`;
+    const { env, base } = await platformSetup(data);
     const head = async (key: string) => (await getJson<{ store: { head: number } }>(`${base}/api/v1/status`, key)).store.head;
 
     const first = startService('first', env, ['start', '--no-trickle']);

@@ -161,6 +161,8 @@ interface Group {
   handle?: { stop(): Promise<void>; done: Promise<void> };
   /** Set on a rebuild group whose lane was handed over: it runs until it has delivered this position. */
   releaseAt?: number;
+  /** Highest position whose batch this (ordered) group has handled. */
+  deliveredTo: number;
 }
 
 /** Creates a runner; nothing happens until `start()`. */
@@ -207,6 +209,28 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       );
     }
     return true;
+  }
+
+  /** The live source's last known watermark (kept when asking fails: it never goes back). */
+  let watermark = 0;
+  /**
+   * Where each lane has written every event up to: its checkpoint for an ordered lane; for one fed
+   * by an unordered source, the source's watermark (the highest handled position is not that: a
+   * lagging partition may still hold lower ones), and no further than its rebuild subscription has
+   * delivered while that still feeds it during a hand-over.
+   */
+  async function contiguousProgress(): Promise<(lane: Lane) => number> {
+    const unordered = [...liveLanes.values(), ...buildingLanes.values()].some((l) => l.unordered);
+    if (unordered && source.watermark)
+      watermark = await source.watermark().catch((err: unknown) => {
+        log.warn({ err }, 'cannot read the live source watermark; progress shown as last known');
+        return watermark;
+      });
+    return (lane) => {
+      if (!lane.unordered || !source.watermark) return lane.checkpoint;
+      const feeding = groups.find((g) => g.source !== source && g.lanes.includes(lane));
+      return Math.min(watermark, feeding ? feeding.deliveredTo : Infinity);
+    };
   }
 
   async function headNow(): Promise<number> {
@@ -509,7 +533,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   }
 
   async function startGroup(lanes: Lane[], from = source): Promise<Group> {
-    const group: Group = { lanes, source: from };
+    const group: Group = { lanes, source: from, deliveredTo: 0 };
     groups.push(group);
     const start = lanes.length > 0 ? Math.min(...lanes.map((l) => l.checkpoint)) : 0;
     const ordered = from.ordered !== false;
@@ -524,6 +548,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       let caughtUp = false;
       if ((from.head || source.head) && last >= knownHead) caughtUp = last >= (await headNow());
       for (const lane of [...group.lanes]) await withLock(lane, () => (lane.unordered ? acceptUnordered(lane, events) : accept(lane, events, caughtUp)));
+      group.deliveredTo = Math.max(group.deliveredTo, last);
       if (group.releaseAt !== undefined && last >= group.releaseAt) release(group);
     });
     group.handle.done.catch((err: unknown) => {
@@ -734,13 +759,15 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     async status() {
       const actual = await storeHead();
       const head = await headNow();
+      const progress = await contiguousProgress();
       const now = Date.now();
       return projections.map((p): ProjectionStatus => {
         const building = buildingLanes.get(p.name);
         const live = liveLanes.get(p.name);
         const lane = building ?? live;
         const srv = serving.get(p.name);
-        const servingInfo = srv ? { build: srv.record.build, version: srv.record.version, checkpoint: srv.checkpoint } : null;
+        const servingCheckpoint = srv && lane && srv.record.build === lane.record.build ? progress(lane) : srv?.checkpoint;
+        const servingInfo = srv ? { build: srv.record.build, version: srv.record.version, checkpoint: servingCheckpoint ?? srv.checkpoint } : null;
         if (!lane) return { name: p.name, version: p.version, checkpoint: 0, lagEvents: head, lagSeconds: 0, state: 'catching-up', serving: servingInfo };
         // The serving lane decides: a rebuild in progress repairs it, and says so as `rebuilding`.
         if (!building && live && checkAhead(live, actual))
@@ -754,14 +781,15 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
             serving: servingInfo,
             error: `checkpoint ${live.checkpoint} is ahead of the store head ${actual}; rebuild the projection`,
           };
-        const lagEvents = Math.max(0, head - lane.checkpoint);
+        const checkpoint = progress(lane);
+        const lagEvents = Math.max(0, head - checkpoint);
         const since = lane.lastRecordedAt ?? lane.startedAt;
         const lagSeconds = lagEvents > 0 ? Math.max(0, (now - since) / 1000) : 0;
         const state: ProjectionRunState = lane.failed ? 'failed' : building ? 'rebuilding' : lane.caughtUp || lagEvents === 0 ? 'live' : 'catching-up';
         return {
           name: p.name,
           version: lane.record.version,
-          checkpoint: lane.checkpoint,
+          checkpoint,
           lagEvents,
           lagSeconds,
           state,
@@ -785,11 +813,12 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const head = await headNow();
+        const progress = await contiguousProgress();
         const failed = [...liveLanes.values(), ...buildingLanes.values()].find((l) => l.failed);
         if (failed) throw new IllegalStateError(`projection ${failed.projection.name} failed: ${failed.failed}`);
         const done = projections.every((p) => {
           const lane = liveLanes.get(p.name);
-          return !buildingLanes.has(p.name) && lane && lane.record.version === p.version && lane.checkpoint >= head;
+          return !buildingLanes.has(p.name) && lane && lane.record.version === p.version && progress(lane) >= head;
         });
         if (done) return;
         if (Date.now() > deadline) throw new IllegalStateError(`projections not caught up with position ${head} after ${timeoutMs} ms`);

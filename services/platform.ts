@@ -14,10 +14,12 @@ import { PROJECTIONS } from '../projections/registry.ts';
 import { createKpiQueries } from '../projections/kpi/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../projections/runner/storeEventSource.ts';
+import { createEntityQueries } from '../projections/entities/profiles.ts';
 import { readProjectionStatus } from '../projections/runner/readStatus.ts';
 import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
 import type { EventSource } from '../contracts/ports.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
+import { createEntityRouter } from './api/entities.ts';
 import { createExportRouter } from './api/exports.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';
 import { createRelay, type Relay } from './bus/relay.ts';
@@ -291,6 +293,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // The routers name roles as strings; the keyring checks them against its own list.
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>));
     app.use('/api/v1/exports', createExportRouter({ kpis, requireRole }));
+    if (olap && services.has('api')) {
+      // Profiles read the fact tables on a session of their own: never queued behind projection
+      // writes or the KPI screens' reads.
+      const profilesOlap = await openOlap(config);
+      stops.push(() => profilesOlap.close());
+      const profiles = createEntityQueries(profilesOlap);
+      const facts = createKpiQueries(profilesOlap);
+      app.use(
+        '/api/v1',
+        createEntityRouter({
+          entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
+          ...(store ? { readStream: (streamId: string) => store.readStream(streamId) } : {}),
+          requireRole,
+        }),
+      );
+    }
     app.use(
       '/api/v1',
       createApiRouter({

@@ -13,11 +13,13 @@ import path from 'node:path';
 import express from 'express';
 import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventStore, OlapClient } from '../../contracts/ports.ts';
+import { createEntityQueries } from '../../projections/entities/profiles.ts';
 import { FACT_PROJECTIONS } from '../../projections/facts/index.ts';
 import { createKpiQueries } from '../../projections/kpi/index.ts';
 import { createKpiMaterializer, createKpiTableSource, type KpiMaterializer, type KpiTableSource } from '../../projections/kpiTables/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
+import { createEntityRouter } from '../../services/api/entities.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
 import { createApiRouter } from '../../services/api/router.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
@@ -83,6 +85,16 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     const live = runner;
     const app = express();
     app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole }));
+    const profiles = createEntityQueries(olap);
+    const facts = createKpiQueries(olap);
+    app.use(
+      '/api/v1',
+      createEntityRouter({
+        entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
+        readStream: (streamId) => store.readStream(streamId),
+        requireRole,
+      }),
+    );
     app.use(
       '/api/v1',
       createApiRouter({

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig, type ZodContentObject } from '@asteasolutions/zod-to-openapi';
 import express, { type Router } from 'express';
+import type { ZodType } from 'zod';
 import { KpiChangesMessage } from '../../contracts/api/kpis.ts';
 import { PROBLEM_MEDIA_TYPE, ProblemSchema } from '../../contracts/api/problem.ts';
 import { API_ROUTES, REFERENCE_ASSETS, TAGS, type RouteContract } from '../../contracts/api/routes.ts';
@@ -27,7 +28,7 @@ Generated from the zod contracts in the repository (\`contracts/api/\`): every r
 /** `/kpis/:id` → `/kpis/{id}`. */
 export const openApiPath = (expressPath: string): string => expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-function content(spec: Record<string, import('zod').ZodType | null>): ZodContentObject {
+function content(spec: Record<string, ZodType | null>): ZodContentObject {
   return Object.fromEntries(Object.entries(spec).map(([type, schema]) => [type, schema === null ? {} : { schema }]));
 }
 

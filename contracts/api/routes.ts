@@ -131,6 +131,7 @@ export const API_ROUTES: readonly RouteContract[] = [
     description: 'Swagger UI from its npm package, and the page\'s own script and styles.',
     params: z.object({ file: z.enum(REFERENCE_ASSETS).meta({ description: 'One of the page\'s files' }) }),
     responses: { 200: { description: 'The file', content: { 'text/javascript': null, 'text/css': null, 'image/png': null } } },
+    problems: { 404: 'Any other file' },
   },
   // KPIs
   {

@@ -212,7 +212,7 @@ export const API_ROUTES: readonly RouteContract[] = [
     description: 'A file with Chinese headers following a template; read and ingested row by row as it arrives. Rows are numbered as the spreadsheet shows them.',
     query: FileUploadQuery,
     body: {
-      description: 'The file\'s bytes (CSV in UTF-8 or GB18030, or XLSX)',
+      description: 'The file\'s bytes: CSV (UTF-8 with or without BOM, or GBK) or XLSX',
       content: { 'text/csv': null, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': null },
     },
     responses: { 200: { description: 'The report of every row (capped for large files)', content: json(IngestReportSchema) } },

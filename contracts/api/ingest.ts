@@ -90,12 +90,23 @@ void reportShape;
 
 let documentedRecords: z.ZodType | undefined;
 
+const ID_NUMBER = z
+  .string()
+  .regex(/^\d{17}[\dXx]$/)
+  .optional()
+  .meta({ description: '身份证号 (可代替 personRef 发送): 平台只保存加盐哈希 personRef, 不保存原号码 · ID number, instead of personRef: only its salted hash is stored' });
+
 /** The ingest records, each type a component `<Type>Record`, for the document (parsing uses IngestRecord itself). */
 export function ingestRecordSchemas(): z.ZodType {
   if (documentedRecords) return documentedRecords;
   const options = IngestRecord.options as unknown as z.ZodObject<{ type: z.ZodLiteral<string> }>[];
   const byType = new Map(options.map((o) => [o.shape.type.value, o]));
-  const documented = EVENT_TYPES.map((t: EventType) => byType.get(t)!.meta({ id: `${t}Record`, description: `报送 ${t} 的记录` }));
+  const documented = EVENT_TYPES.map((t: EventType) => {
+    const record = byType.get(t)!;
+    // A sender may give the person's ID number instead of personRef (services/ingest/talent/decider.ts).
+    const sent = t === 'TalentIntroduced' ? record.extend({ data: (record.shape as unknown as { data: z.ZodObject }).data.extend({ idNumber: ID_NUMBER }) }) : record;
+    return sent.meta({ id: `${t}Record`, description: `报送 ${t} 的记录` });
+  });
   documentedRecords = z.union(documented as unknown as [z.ZodType, ...z.ZodType[]]).meta({ id: 'IngestRecord', description: 'One record as a department sends it (type, occurredAt, source, data)' });
   return documentedRecords;
 }

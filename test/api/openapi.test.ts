@@ -284,11 +284,16 @@ describe('the API contract', () => {
       }, 120_000);
     }
 
-    it('a bad answer would fail: the validator refuses a KPI list item with a member the contract does not name', () => {
+    it('a bad answer would fail: a real KPI list passes, the same with a member the contract does not name, or one missing, does not', async () => {
       const route = API_ROUTES.find((r) => r.path === '/api/v1/kpis')!;
       const validate = schemaValidator(route, '200', 'application/json');
-      expect(validate({ kpis: [] })).toBe(true);
-      expect(validate({ status: 'ok' })).toBe(false);
+      const real = (await (await fetch(urlOf(route), { headers: { authorization: `Bearer ${keys.viewer}` } })).json()) as { kpis: Json[] };
+      expect(validate(real)).toBe(true);
+      const [first, ...rest] = real.kpis;
+      expect(validate({ kpis: [{ ...first, undocumented: 1 }, ...rest] })).toBe(false);
+      const { latest: _latest, ...withoutLatest } = first!;
+      expect(validate({ kpis: [withoutLatest, ...rest] })).toBe(false);
+      expect(validate({ kpis: [{ ...first, state: 'fine' }, ...rest] })).toBe(false);
     });
   });
 
@@ -319,7 +324,13 @@ describe('the API contract', () => {
 
     it('no key is 401, a key of another role 403, both as documented problems', async () => {
       const route = API_ROUTES.find((r) => r.path === '/api/v1/kpis')!;
-      await expectDocumented(route, await fetch(urlOf(route)));
+      const none = await fetch(urlOf(route));
+      expect(none.status).toBe(401);
+      await expectDocumented(route, none);
+      const metrics = API_ROUTES.find((r) => r.path === '/metrics')!;
+      const unkeyed = await fetch(urlOf(metrics));
+      expect(unkeyed.status).toBe(401);
+      await expectDocumented(metrics, unkeyed);
       const res = await fetch(urlOf(route), { headers: { authorization: `Bearer ${keys.ingest}` } });
       expect(res.status).toBe(403);
       await expectDocumented(route, res);

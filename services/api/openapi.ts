@@ -35,12 +35,12 @@ function content(spec: Record<string, ZodType | null>): ZodContentObject {
 const problem = (description: string): ResponseConfig => ({ description, content: { [PROBLEM_MEDIA_TYPE]: { schema: ProblemSchema } } });
 
 /** The problem answers of a route: its own, plus those every route of its kind may give. */
-function problemResponses(route: RouteContract): Record<string, ResponseConfig> {
+function problemResponses(route: RouteContract, roles: readonly string[]): Record<string, ResponseConfig> {
   const out: Record<string, ResponseConfig> = {};
   if (route.params || route.query || route.body) out[400] = problem('Bad input: a parameter, header or body is invalid (`errors` names each field and why)');
   if (route.access !== 'public') {
     out[401] = problem('No key, or an unknown key (`WWW-Authenticate: Bearer`)');
-    out[403] = problem(`The key's role is not one of: ${route.access.join(', ')}`);
+    out[403] = problem(`A key whose role is none of: ${roles.join(', ')}`);
   }
   for (const [status, when] of Object.entries(route.problems ?? {})) out[status] = problem(when);
   out.default = problem('Any other failure: 500 (internal, logged, nothing revealed) or 503 (infrastructure, with `retriable`)');
@@ -63,7 +63,7 @@ function routeConfig(route: RouteContract): RouteConfig {
       ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {}),
     };
   }
-  Object.assign(responses, problemResponses(route));
+  Object.assign(responses, problemResponses(route, roles));
   return {
     method: route.method,
     path: openApiPath(route.path),

@@ -26,6 +26,18 @@ export const FileUploadQuery = z.object({
   batch: z.string().max(256).optional().meta({ description: 'A batch label, recorded as each event\'s `source.batch`.' }),
 });
 
+const CorrelationId = z.string().optional().meta({
+  description: 'An id of the sender\'s own, recorded on every event of the request (first 128 characters) to follow it across systems.',
+  example: 'kcj-2025-0712-001',
+});
+
+export const CorrelationHeaders = z.object({ 'x-correlation-id': CorrelationId });
+
+export const FileUploadHeaders = z.object({
+  'x-correlation-id': CorrelationId,
+  'x-file-name': z.string().optional().meta({ description: 'The file\'s name, recorded as `source.document` when the `document` parameter is absent.', example: 'enterprise-registry.csv' }),
+});
+
 export const EventTypeParams = z.object({
   type: EventTypeSchema.meta({ description: 'An event type (事件类型), as the `oneOf` of `GET /api/v1/ingest/schemas` lists them.', example: 'EnterpriseRegistered' }),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
-import { ContextParams, EventTypeParams, FileUploadQuery, IngestReportSchema, JsonSchemaDocument, SchemaQuery, TemplatesResponse, ingestRecordSchemas } from './ingest.ts';
+import { ContextParams, CorrelationHeaders, EventTypeParams, FileUploadHeaders, FileUploadQuery, IngestReportSchema, JsonSchemaDocument, SchemaQuery, TemplatesResponse, ingestRecordSchemas } from './ingest.ts';
 import {
   DrilldownQuery,
   KpiDefinitionSchema,
@@ -65,6 +65,8 @@ export interface RouteContract {
   access: Access;
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the route reads (besides Authorization and Content-Type). */
+  headers?: z.ZodObject;
   body?: { description: string; content: Record<string, z.ZodType | null> };
   /** Success answers by status. */
   responses: Record<number, SuccessResponse>;
@@ -211,6 +213,7 @@ export const API_ROUTES: readonly RouteContract[] = [
     summary: '上传报送文件 · Upload a CSV / XLSX file',
     description: 'A file with Chinese headers following a template; read and ingested row by row as it arrives. Rows are numbered as the spreadsheet shows them.',
     query: FileUploadQuery,
+    headers: FileUploadHeaders,
     body: {
       description: 'The file\'s bytes: CSV (UTF-8 with or without BOM, or GBK) or XLSX',
       content: { 'text/csv': null, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': null },
@@ -256,6 +259,7 @@ function ingestRecords(path: string, summary: string, params: z.ZodObject | unde
       'A batch or stream: 200 with a report of every row (rejections included).' +
       (params ? ' Every record must belong to the context of the path.' : ''),
     ...(params ? { params } : {}),
+    headers: CorrelationHeaders,
     body: {
       description: 'Records; see also GET /api/v1/ingest/schemas',
       content: {

@@ -76,6 +76,7 @@ function routeConfig(route: RouteContract): RouteConfig {
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
+      ...(route.headers ? { headers: route.headers } : {}),
       ...(route.body ? { body: { description: route.body.description, required: true, content: content(route.body.content) } } : {}),
     },
     responses,

@@ -38,7 +38,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 type Json = Record<string, unknown>;
 interface Parameter {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   required?: boolean;
   description?: string;
   schema: Json & { example?: unknown; enum?: unknown[] };
@@ -113,7 +113,7 @@ describe('the API contract', () => {
       const chosen = param.name in override ? override[param.name] : param.required ? String(param.schema.example ?? param.schema.enum?.[0]) : undefined;
       if (chosen === undefined) continue;
       if (param.in === 'path') p = p.replace(`:${param.name}`, encodeURIComponent(chosen));
-      else query.set(param.name, chosen);
+      else if (param.in === 'query') query.set(param.name, chosen);
     }
     const qs = query.toString();
     return `${base}${p}${qs ? `?${qs}` : ''}`;
@@ -280,6 +280,7 @@ describe('the API contract', () => {
         const body = await expectDocumented(route, res);
         if (id === 'POST /api/v1/ingest/:context/records') expect(body).toMatchObject({ received: 3, rejected: 1 });
         if (id === 'POST /api/v1/ingest/files') expect((body as { accepted: number }).accepted).toBeGreaterThan(0);
+        if (id === 'GET /api/v1/ingest/schemas') expect(body).toEqual(JSON.parse(readFileSync(path.join(ROOT, 'docs/events.schema.json'), 'utf8')));
         if (id === 'GET /api/v1/kpis/:id/drilldown') expect((body as { entities: { rows: unknown[] } }).entities.rows.length).toBeGreaterThan(0);
       }, 120_000);
     }

@@ -270,7 +270,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   app.use(accessLog(log.child({ name: 'http' })));
   app.use(securityHeaders());
   app.use(
-    MOUNTS.root || '/',
+    MOUNTS.root,
     healthRouter({
       services: [...services],
       checks: async () => {

@@ -22,7 +22,7 @@ import type { Access } from './security.ts';
 /** Where each router of the HTTP API is mounted (services/platform.ts mounts them here). */
 export const MOUNTS = {
   /** Health, readiness and metrics: services/http/health.ts. */
-  root: '',
+  root: '/',
   /** The read API (services/api/router.ts) and the contract itself (services/api/openapi.ts). */
   api: '/api/v1',
   exports: '/api/v1/exports',

@@ -79,6 +79,13 @@ export const StatusResponse = z
       events: z.number().int().describe('Events in the store'),
     }),
     projections: z.array(ProjectionStatus),
+    kpiTables: z
+      .object({
+        position: z.number().int().describe('Store position the KPI tables reflect'),
+        recordedAt: z.string().describe('Record instant of that position (ISO 8601)'),
+      })
+      .nullable()
+      .describe('Where KPI answers stand; null: KPI tables not built yet, or none in this process'),
   })
   .meta({ id: 'Status' });
 

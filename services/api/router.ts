@@ -25,6 +25,8 @@ export interface ApiDeps {
    * tables: the response cache keys on it instead of the projection checkpoints.
    */
   kpiVersion?(): string | undefined;
+  /** Where the KPI tables stand (GET /status `kpiTables`): the store position and record instant they reflect. */
+  kpiTablesHead?(): { position: number; recordedAt: string } | undefined;
   /** A KPI's query failed while listing /kpis: count it and log it (the answer shows the error). */
   onKpiError?(kpiId: string, err: unknown): void;
   /** KPI value changes as they land in the KPI tables (GET /stream); absent: the route answers 404. */
@@ -103,7 +105,13 @@ export function createApiRouter(deps: ApiDeps): Router {
 
   router.get('/status', anyRole, async (_req, res) => {
     const [head, projections] = await Promise.all([deps.storeHead(), deps.projections()]);
-    res.json({ store: { head: head.position, events: head.events }, projections });
+    const kpiTables = deps.kpiTablesHead?.();
+    res.json({
+      store: { head: head.position, events: head.events },
+      projections,
+      // KPI answers reflect this position (null: tables not built yet, or none in this process).
+      kpiTables: kpiTables ? { position: kpiTables.position, recordedAt: kpiTables.recordedAt } : null,
+    });
   });
 
   router.get('/kpis', viewer, async (req, res) => {

@@ -3,6 +3,7 @@
  * `GET /api/v1/entities/:id` (one profile: current facts, tags, timeline, KPI memberships).
  */
 import { z } from 'zod';
+import { AsOfParam } from './api/params.ts';
 
 /** Kinds of entity a profile can be about. */
 export const ENTITY_KINDS = ['enterprise', 'incubator', 'platform', 'fund'] as const;
@@ -40,90 +41,125 @@ const text = (what: string) => z.string().trim().min(1, `${what}不能为空`).m
 /** Query of `GET /api/v1/entities`. */
 export const EntitySearchQuery = z
   .object({
-    q: text('q').optional().describe('name fragment (two characters are enough), or a full USCC / entity id'),
-    kind: EntityKind.optional().describe('enterprise, incubator, platform or fund'),
-    street: text('street').optional().describe('current street (街道), exact'),
-    park: text('park').optional().describe('current park (园区), exact'),
-    industry: text('industry').optional().describe('industry (产业) as registered, exact'),
-    tag: EntityTagId.optional().describe('a current tag id, e.g. hte (高企), tech_sme (科小), srdi (专精特新), tenant (在孵), chain_leader (链主)'),
-    limit: z.coerce.number().int().min(1).max(200).default(20).describe('page size, 1–200 (default 20)'),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('rows to skip (default 0)'),
+    q: text('q').optional().meta({ description: 'Name fragment (two characters are enough), or a full USCC / entity id', example: '智能' }),
+    kind: EntityKind.optional().meta({ description: 'enterprise, incubator, platform or fund' }),
+    street: text('street').optional().meta({ description: 'current street (街道), exact' }),
+    park: text('park').optional().meta({ description: 'current park (园区), exact' }),
+    industry: text('industry').optional().meta({ description: 'industry (产业) as registered, exact' }),
+    tag: EntityTagId.optional().meta({ description: 'a current tag id, e.g. hte (高企), tech_sme (科小), srdi (专精特新), tenant (在孵), chain_leader (链主)' }),
+    limit: z.coerce.number().int().min(1).max(200).default(20).meta({ description: 'page size, 1–200 (default 20)' }),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).meta({ description: 'rows to skip (default 0)' }),
+    asOf: AsOfParam,
   })
   .strict();
+
+/** Query of `GET /api/v1/entities/:id`. */
+export const EntityProfileQuery = z.object({ asOf: AsOfParam }).strict();
 export type EntitySearchQuery = z.output<typeof EntitySearchQuery>;
 
-export interface EntityTagView {
-  id: EntityTag;
-  label: string;
-  /** Tier or level where the status has one (e.g. 专精特新 小巨人, 国家级). */
-  detail?: string;
-  since: string;
-  /** Last day valid (open-ended statuses: null). */
-  until: string | null;
-}
+const DATE = z.string().meta({ description: 'A date, YYYY-MM-DD (Asia/Shanghai)', example: '2024-03-15' });
 
-export interface EntitySummary {
-  id: string;
-  kind: EntityKind;
-  name: string;
-  kindLabel: string;
-  /** Enterprises: the USCC (same as id). */
-  uscc: string | null;
-  street: string;
-  park: string;
-  industry: string;
-  /** In the area today (or at the as-of day): enterprises by their street; other kinds always. */
-  inArea: boolean;
-  tags: EntityTagView[];
-}
+export const EntityTagViewSchema = z
+  .object({
+    id: EntityTagId.meta({ description: 'Tag id (a status of the facts, or chain_leader)' }),
+    label: z.string().meta({ description: 'The tag in Chinese, e.g. 高企', example: '高企' }),
+    detail: z.string().optional().meta({ description: 'Tier or level where the status has one (e.g. 小巨人, 国家级); several joined by /' }),
+    since: DATE.meta({ description: 'First day held (the earliest of the current grants)' }),
+    until: DATE.nullable().meta({ description: 'Last day valid; null when open-ended' }),
+  })
+  .meta({ id: 'EntityTag' });
+export type EntityTagView = z.infer<typeof EntityTagViewSchema>;
 
-export interface EntitySearchResult {
-  entities: EntitySummary[];
-  total: number;
-  limit: number;
-  offset: number;
-  asOf: string | null;
-}
+export const EntitySummarySchema = z
+  .object({
+    id: z.string().meta({ description: 'Entity id: the USCC of an enterprise, the id of an incubator, platform or fund', example: '91420117MA4KA0001X' }),
+    kind: EntityKind.meta({ description: 'enterprise, incubator, platform or fund' }),
+    kindLabel: z.string().meta({ description: 'The kind in Chinese', example: '企业' }),
+    name: z.string().meta({ description: 'Registered name (empty when only other departments mentioned it)', example: '阳光智能' }),
+    uscc: z.string().nullable().meta({ description: 'Enterprises: the USCC (same as id); null for other kinds' }),
+    street: z.string().meta({ description: 'Current street (街道); empty when unknown or for other kinds' }),
+    park: z.string().meta({ description: 'Current park (园区); may be empty' }),
+    industry: z.string().meta({ description: 'Industry (产业) as registered' }),
+    inArea: z.boolean().meta({ description: 'In the area at the day: enterprises by their street; other kinds always' }),
+    tags: z.array(EntityTagViewSchema).meta({ description: 'Tags held at the day, oldest first' }),
+  })
+  .meta({ id: 'EntitySummary' });
+export type EntitySummary = z.infer<typeof EntitySummarySchema>;
 
-/** One event about the entity, oldest first in a profile. */
-export interface EntityTimelineItem {
-  eventId: string;
-  type: string;
-  /** Business date (Asia/Shanghai). */
-  occurred: string;
-  recordedAt: string;
-  position: number;
-  streamId: string;
-  /** The department (source.unit) that sent the record, when the store is at hand. */
-  sourceUnit: string | null;
-  /** What the event says, in Chinese. */
-  summary: string;
-  /** The event id this one corrected, if it is a correction. */
-  supersedes: string | null;
-  /** A later event corrected this one. */
-  supersededBy: string | null;
-}
+export const EntitySearchResultSchema = z
+  .object({
+    entities: z.array(EntitySummarySchema).meta({ description: 'One page of matches: enterprises first, then by name' }),
+    total: z.number().int().meta({ description: 'Matches in all' }),
+    limit: z.number().int().meta({ description: 'The page size asked for' }),
+    offset: z.number().int().meta({ description: 'Rows skipped' }),
+    asOf: z.string().nullable().meta({ description: 'The as-of instant asked for (ISO), or null: as known now' }),
+  })
+  .meta({ id: 'EntitySearchResult' });
+export type EntitySearchResult = z.infer<typeof EntitySearchResultSchema>;
 
-export interface EntityKpiMembership {
-  kpiId: string;
-  name: string;
-  period: string;
-  /** What the entity adds to the KPI's value (numerator) and to its denominator. */
-  contribution: number;
-  denominator: number;
-  unit: string;
-  reason: string;
-}
+export const EntityTimelineItemSchema = z
+  .object({
+    eventId: z.string().meta({ description: 'The event id (UUID)' }),
+    type: z.string().meta({ description: 'Event type, e.g. HighTechCertified (empty when the store is not at hand and the event is no correction)' }),
+    occurred: DATE.meta({ description: 'Business date of the event (Asia/Shanghai)' }),
+    recordedAt: z.string().meta({ description: 'When the platform recorded it (ISO, UTC)' }),
+    position: z.number().int().meta({ description: 'Global store position' }),
+    streamId: z.string().meta({ description: 'The stream it belongs to' }),
+    sourceUnit: z.string().nullable().meta({ description: 'The department (source.unit, else source.system) that sent the record; null when the store is not at hand' }),
+    summary: z.string().meta({ description: 'What the event says, in Chinese' }),
+    supersedes: z.string().nullable().meta({ description: 'The event this one corrected, if it is a correction' }),
+    supersededBy: z.string().nullable().meta({ description: 'The latest event that corrected this one, if any' }),
+  })
+  .meta({ id: 'EntityTimelineItem' });
+export type EntityTimelineItem = z.infer<typeof EntityTimelineItemSchema>;
 
-export interface EntityProfile extends EntitySummary {
-  /** Enterprises: the date of establishment as registered. */
-  establishedOn: string | null;
-  statuses: Array<EntityTagView & { current: boolean; endedBy: string | null; eventId: string }>;
-  financials: Array<{ fiscalYear: number; revenue: number; rdExpense: number | null; eventId: string }>;
-  timeline: EntityTimelineItem[];
-  kpis: EntityKpiMembership[];
-  asOf: string | null;
-}
+export const EntityKpiMembershipSchema = z
+  .object({
+    kpiId: z.string().meta({ description: 'KPI id of the catalog' }),
+    name: z.string().meta({ description: 'KPI name in Chinese' }),
+    period: z.string().meta({ description: 'The period `latest` reports for the KPI (this year to date, or the last full year)' }),
+    contribution: z.number().meta({ description: 'What the entity adds to the value (the numerator of a ratio)' }),
+    denominator: z.number().meta({ description: 'What it adds to the denominator of a ratio (0 for counts and sums)' }),
+    unit: z.string().meta({ description: 'Unit of the contribution' }),
+    reason: z.string().meta({ description: 'Why it counts, in Chinese' }),
+  })
+  .meta({ id: 'EntityKpiMembership' });
+export type EntityKpiMembership = z.infer<typeof EntityKpiMembershipSchema>;
+
+export const EntityProfileSchema = EntitySummarySchema.extend({
+  establishedOn: DATE.nullable().meta({ description: 'Enterprises: date of establishment as registered' }),
+  statuses: z
+    .array(
+      EntityTagViewSchema.extend({
+        current: z.boolean().meta({ description: 'Held at the day' }),
+        endedBy: z.string().nullable().meta({ description: 'How it ended or will end: expiry, revocation, removal, delisting, exit, graduation, lapse, transfer; null when open-ended' }),
+        eventId: z.string().meta({ description: 'The event that granted it' }),
+      }),
+    )
+    .meta({ description: 'Every status held, ever, oldest first (corrections applied)' }),
+  financials: z
+    .array(
+      z.object({
+        fiscalYear: z.number().int().meta({ description: 'Fiscal year' }),
+        revenue: z.number().meta({ description: 'Revenue, 万元' }),
+        rdExpense: z.number().nullable().meta({ description: 'R&D expense, 万元' }),
+        eventId: z.string().meta({ description: 'The annual report event (its latest correction)' }),
+      }),
+    )
+    .meta({ description: 'Annual figures per fiscal year' }),
+  timeline: z.array(EntityTimelineItemSchema).meta({ description: 'Every event behind a fact about the entity, oldest first (at most 5,000)' }),
+  kpis: z.array(EntityKpiMembershipSchema).meta({ description: 'The KPIs it counts in at their latest period' }),
+  asOf: z.string().nullable().meta({ description: 'The as-of instant asked for (ISO), or null: as known now' }),
+}).meta({ id: 'EntityProfile' });
+export type EntityProfile = z.infer<typeof EntityProfileSchema>;
+
+/** Path parameter of `GET /api/v1/entities/:id`. */
+export const EntityIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[\p{L}\p{N}:._\-\u00b7()（）]{1,128}$/u, { error: '主体编号应为统一社会信用代码或主体编号 (1–128 个字母、数字、:._-)' })
+    .meta({ description: 'Entity id: the USCC of an enterprise, or the id of an incubator, platform or fund (as in search results)', example: '91420117MA4KA0001X' }),
+});
 
 /** Chinese names of the event types, for timelines. */
 export const EVENT_LABELS: Record<string, string> = {

@@ -11,7 +11,7 @@ import { asOfParam, knownOnOf, NOW } from '../kpi/queries.ts';
 import { lit, live, NO_POSITION_BOUND, QUERY_SETTINGS, spans } from '../kpi/sql.ts';
 
 export interface EntityQueries {
-  search(query: EntitySearchQuery & { asOf?: string }): Promise<EntitySearchResult>;
+  search(query: EntitySearchQuery): Promise<EntitySearchResult>;
   /** A profile without its KPI memberships and store details (the API adds those). */
   profile(id: string, options?: { asOf?: string }): Promise<Omit<EntityProfile, 'kpis'>>;
 }

@@ -5,15 +5,14 @@
  * in now with the reason. `asOf` answers as known at an instant.
  */
 import express from 'express';
-import { z } from 'zod';
-import { EVENT_LABELS, EntitySearchQuery, type EntityKpiMembership, type EntityProfile, type EntitySearchResult, type EntityTimelineItem } from '../../contracts/entities.ts';
+import { EVENT_LABELS, EntityIdParams, EntityProfileQuery, EntitySearchQuery, type EntityKpiMembership, type EntityProfile, type EntitySearchResult, type EntityTimelineItem } from '../../contracts/entities.ts';
 import { ValidationError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
-import { AsOfParam, parseQuery } from './parseQuery.ts';
+import { parseQuery } from './parseQuery.ts';
 
 /** What the routes need of the query layer (projections/entities and projections/kpi satisfy it; the composition root joins them). */
 export interface EntityReader {
-  search(query: EntitySearchQuery & { asOf?: string }): Promise<EntitySearchResult>;
+  search(query: EntitySearchQuery): Promise<EntitySearchResult>;
   profile(id: string, options?: { asOf?: string }): Promise<Omit<EntityProfile, 'kpis'>>;
   memberships(id: string, options?: { asOf?: string }): Promise<EntityKpiMembership[]>;
 }
@@ -25,9 +24,6 @@ export interface EntityRouterDeps {
   requireRole(...roles: string[]): express.RequestHandler;
 }
 
-const SearchQuery = EntitySearchQuery.extend({ asOf: AsOfParam });
-const ProfileQuery = z.object({ asOf: AsOfParam }).strict();
-const ENTITY_ID = /^[\p{L}\p{N}:._\-\u00b7()（）]{1,128}$/u;
 
 /** The few fields of an event's data worth a word in a timeline line. */
 const DETAIL_FIELDS: ReadonlyArray<[string, string]> = [
@@ -70,15 +66,14 @@ export function createEntityRouter(deps: EntityRouterDeps): express.Router {
   const viewer = deps.requireRole('viewer');
 
   router.get('/entities', viewer, async (req, res) => {
-    const query = parseQuery(SearchQuery, req);
-    const { asOf, ...rest } = query;
-    res.json(await deps.entities.search({ ...rest, ...(asOf ? { asOf } : {}) }));
+    res.json(await deps.entities.search(parseQuery(EntitySearchQuery, req)));
   });
 
   router.get('/entities/:id', viewer, async (req, res) => {
     const id = String(req.params.id);
-    if (!ENTITY_ID.test(id)) throw new ValidationError(`主体编号无效: ${id.slice(0, 40)}`, [{ field: 'id', reason: '应为统一社会信用代码或主体编号 (1–128 个字母、数字、:._-)', value: id.slice(0, 200) }]);
-    const { asOf } = parseQuery(ProfileQuery, req);
+    const checked = EntityIdParams.shape.id.safeParse(id);
+    if (!checked.success) throw new ValidationError(`主体编号无效: ${id.slice(0, 40)}`, [{ field: 'id', reason: checked.error.issues[0]?.message ?? 'invalid', value: id.slice(0, 200) }]);
+    const { asOf } = parseQuery(EntityProfileQuery, req);
     const options = asOf ? { asOf } : {};
     const [profile, kpis] = await Promise.all([deps.entities.profile(id, options), deps.entities.memberships(id, options)]);
     const timeline = deps.readStream ? await enrich(profile.timeline, deps.readStream) : profile.timeline;

@@ -1,20 +1,13 @@
 import express, { type Request, type Router } from 'express';
-import { z } from 'zod';
+import { DrilldownQuery, ScorecardQuery, SeriesQuery, type KpiChange, type ProjectionStatus } from '../../contracts/api/kpis.ts';
 import { NotFoundError } from '../../contracts/errors.ts';
-import { PeriodLabel } from '../../contracts/events/governance.ts';
 import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, kpiById } from '../../contracts/kpis.ts';
 import type { StoreHead } from '../../contracts/ports.ts';
 import type { KpiReader } from './kpiReader.ts';
-import { AsOfParam, parseQuery } from './parseQuery.ts';
+import { parseQuery } from './parseQuery.ts';
 
-export interface ProjectionStatusView {
-  name: string;
-  version: number;
-  checkpoint: number;
-  lagEvents: number;
-  lagSeconds: number;
-  state: string;
-}
+/** One projection's progress, as GET /status shows it (contracts/api/kpis.ts). */
+export type ProjectionStatusView = ProjectionStatus;
 
 export interface ApiDeps {
   storeHead(): Promise<StoreHead>;
@@ -40,19 +33,8 @@ export interface ApiDeps {
   changes?: KpiChangeFeed;
 }
 
-/** One KPI value that changed, as the stream sends it. */
-export interface KpiChangeEvent {
-  kpiId: string;
-  slot: string;
-  period: string;
-  breakdown: string;
-  breakdownValue: string;
-  oldValue: number | null;
-  newValue: number | null;
-  change: string;
-  position: number;
-  recordedAt: string;
-}
+/** One KPI value that changed, as the stream sends it (contracts/api/kpis.ts). */
+export type KpiChangeEvent = KpiChange;
 
 export interface KpiChangeFeed {
   /** Calls `listener` with each batch of changes (one per materializer run); returns the unsubscribe. */
@@ -95,23 +77,6 @@ function createResponseCache(limit: number, staleMs: number) {
     },
   };
 }
-
-const SeriesQuery = z.object({
-  from: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, { error: 'from 应为 YYYY、YYYY-MM 或 YYYY-MM-DD' }).default('2023-01'),
-  to: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, { error: 'to 应为 YYYY、YYYY-MM 或 YYYY-MM-DD' }).optional(),
-  grain: z.enum(['month', 'quarter', 'half', 'year', 'ytd']).default('quarter'),
-  asOf: AsOfParam,
-  breakdown: z.string().max(32).optional(),
-});
-const DrilldownQuery = z.object({
-  period: PeriodLabel,
-  asOf: AsOfParam,
-  value: z.string().max(64).optional(),
-});
-const ScorecardQuery = z.object({
-  period: PeriodLabel,
-  asOf: AsOfParam,
-});
 
 function kpiOr404(id: string) {
   const kpi = kpiById(id);

@@ -296,7 +296,22 @@ ${QUERY_SETTINGS}`,
     async memberships(entityId, options = {}) {
       const asOf = asOfParam(options.asOf);
       const today = knownOnOf(asOf);
-      const computed = KPI_CATALOG.filter((k) => KPI_IMPLS[k.id]);
+      // Only KPIs whose items can hold the entity: their SQL names one of its statuses or flows,
+      // or the annual reports it has (evaluating every KPI's items costs seconds).
+      const [facts] = await olap.query<{ statuses: string[]; flows: string[]; financials: number }>(
+        `SELECT (SELECT groupUniqArray(status) FROM fact_status_intervals WHERE entity_id = {entity:String}) AS statuses,
+           (SELECT groupUniqArray(flow) FROM fact_flows WHERE subject_id = {entity:String} OR party_id = {entity:String}) AS flows,
+           (SELECT count() FROM fact_financials WHERE uscc = {entity:String}) AS financials`,
+        { entity: entityId },
+      );
+      const literals = [...(facts?.statuses ?? []), ...(facts?.flows ?? [])].map((v) => `'${v}'`);
+      const computed = KPI_CATALOG.filter((k) => {
+        const impl = KPI_IMPLS[k.id];
+        if (!impl) return false;
+        const sql = impl.items("''");
+        return literals.some((l) => sql.includes(l)) || (Number(facts?.financials ?? 0) > 0 && sql.includes('fact_financials'));
+      });
+      if (computed.length === 0) return [];
       const periods = new Map<string, Period>();
       const parts = computed.map((k) => {
         const period = latestPeriod(k, today);

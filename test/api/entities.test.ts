@@ -3,23 +3,15 @@
  * a two-character name fragment, a USCC, a street or a tag; a firm's file with its timeline (oldest
  * first, with the department that sent each record), its statuses and the KPIs it counts in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EntityProfile, EntitySearchResult } from '../../contracts/entities.ts';
 import { EVENT_IDS, FIRMS, HAND_EVENTS } from '../fixtures/kpi/handFixture.ts';
-import { startKpiServer, type KpiServer } from '../support/kpiServer.ts';
+import { useKpiServer } from '../support/kpiServer.ts';
 
-let server: KpiServer;
+const server = useKpiServer(HAND_EVENTS);
 
-beforeAll(async () => {
-  server = await startKpiServer(HAND_EVENTS);
-}, 300_000);
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-async function get<T>(path: string, key: string | null = server.keys.viewer): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}/api/v1${path}`, key ? { headers: { Authorization: `Bearer ${key}` } } : {});
+async function get<T>(path: string, key: string | null = server().keys.viewer): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server().url}/api/v1${path}`, key ? { headers: { Authorization: `Bearer ${key}` } } : {});
   return { status: res.status, body: (await res.json()) as T };
 }
 

@@ -11,6 +11,7 @@ import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
+import { afterAll, beforeAll } from 'vitest';
 import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventStore, OlapClient } from '../../contracts/ports.ts';
 import { createEntityQueries } from '../../projections/entities/profiles.ts';
@@ -159,4 +160,22 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * One server for a whole test file: started before its tests (on `events`), stopped after them.
+ * Returns a getter, since the server exists only once `beforeAll` has run.
+ */
+export function useKpiServer(events: readonly RecordedEvent[], options: { dashboards?: boolean } = {}): () => KpiServer {
+  let server: KpiServer | undefined;
+  beforeAll(async () => {
+    server = await startKpiServer(events, options);
+  }, 300_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('the KPI server is not started (use it inside a test)');
+    return server;
+  };
 }

@@ -2,6 +2,7 @@
  * A lane is one projection build being written: its tables, its checkpoint, its open batch. A
  * group is one subscription to an event source feeding some lanes.
  */
+import PQueue from 'p-queue';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventSource } from '../../contracts/ports.ts';
 import type { Projection } from '../projection.ts';
@@ -29,7 +30,8 @@ export interface Lane {
   retired: boolean;
   /** Handed over to an unordered live source: every delivery is written as it comes (see handOver). */
   unordered?: boolean;
-  lock: Promise<void>;
+  /** One thing at a time per lane (accepting, flushing, swapping). */
+  lock: PQueue;
   /** Set on a rebuild lane: called once it serves. */
   onSwapped?: { resolve(): void; reject(err: unknown): void; promise: Promise<void> };
 }
@@ -65,7 +67,7 @@ export function newLane(projection: Projection, record: BuildRecord, cp: Checkpo
     caughtUp: false,
     failed: null,
     retired: false,
-    lock: Promise.resolve(),
+    lock: new PQueue({ concurrency: 1 }),
   };
 }
 
@@ -103,14 +105,9 @@ export function checkpointRecord(lane: Lane, position: number, pendingTo: number
   };
 }
 
-/** Runs `fn` after whatever the lane is doing: one thing at a time per lane. */
+/** Runs `fn` after whatever the lane is doing: one thing at a time per lane (a failure does not block the next). */
 export function withLock<T>(lane: Lane, fn: () => Promise<T>): Promise<T> {
-  const result = lane.lock.then(fn);
-  lane.lock = result.then(
-    () => undefined,
-    () => undefined,
-  );
-  return result;
+  return lane.lock.add(fn, { throwOnTimeout: true });
 }
 
 /** Marks a lane failed: it stops until the runner restarts. */

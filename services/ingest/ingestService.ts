@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, IllegalStateError, ValidationError, type FieldIssue } from '../../contracts/errors.ts';
@@ -167,12 +168,8 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
 
   // Calls run one at a time: they share the cached states, which a call evolves in place while it
   // decides. Each call is CPU and SQLite bound, so running them interleaved would gain nothing.
-  let queue: Promise<unknown> = Promise.resolve();
-  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = queue.then(fn, fn);
-    queue = run.catch(() => undefined);
-    return run;
-  }
+  const calls = new PQueue({ concurrency: 1 });
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => calls.add(fn, { throwOnTimeout: true });
 
   async function ingestNow(records: readonly unknown[], meta: IngestMeta): Promise<IngestReport> {
     const ctx: DecideContext = { recordedAt: now().toISOString(), actor: meta.actor, ...(meta.correlationId ? { correlationId: meta.correlationId } : {}) };

@@ -1,4 +1,5 @@
 import { Session } from 'chdb';
+import PQueue from 'p-queue';
 import { ClickHouseHttpError, fromEngineError } from './clickhouseErrors.ts';
 import { sqlIdentifier, sqlString } from './sqlText.ts';
 
@@ -37,20 +38,20 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * At most `maxConcurrent` sessions run at once; the rest wait in order.
  */
 export class EnginePool {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  private drained: (() => void) | undefined;
+  private readonly sessions: PQueue;
   private closed = false;
 
   constructor(
     readonly path: string,
     private readonly connectionArgs: readonly string[] | undefined,
     private readonly maxConcurrent: number,
-  ) {}
+  ) {
+    this.sessions = new PQueue({ concurrency: maxConcurrent });
+  }
 
   /** Queries running now. */
   get running(): number {
-    return this.active;
+    return this.sessions.pending;
   }
 
   /**
@@ -61,18 +62,22 @@ export class EnginePool {
    */
   async withSession<T>(fn: (session: Session) => Promise<T>, opts: { extraArgs?: readonly string[]; wait?: boolean } = {}): Promise<T> {
     if (this.closed) throw ClickHouseHttpError.of('ABORTED', 'the server is shutting down');
-    if (opts.wait === false && this.active >= this.maxConcurrent)
+    if (opts.wait === false && this.sessions.pending >= this.maxConcurrent)
       throw ClickHouseHttpError.of('TOO_MANY_SIMULTANEOUS_QUERIES', `Too many simultaneous queries. Maximum: ${this.maxConcurrent}; try again when one of the running queries has finished`);
-    await this.acquire();
-    let session: Session | undefined;
-    try {
-      const args = [...(this.connectionArgs ?? []), ...(opts.extraArgs ?? [])];
-      session = args.length > 0 ? new Session(this.path, { connectionArgs: args }) : new Session(this.path);
-      return await fn(session);
-    } finally {
-      session?.close();
-      this.release();
-    }
+    return this.sessions.add(
+      async () => {
+        // Queued before close(): refused when its turn comes.
+        if (this.closed) throw ClickHouseHttpError.of('ABORTED', 'the server is shutting down');
+        const args = [...(this.connectionArgs ?? []), ...(opts.extraArgs ?? [])];
+        const session = args.length > 0 ? new Session(this.path, { connectionArgs: args }) : new Session(this.path);
+        try {
+          return await fn(session);
+        } finally {
+          session.close();
+        }
+      },
+      { throwOnTimeout: true },
+    );
   }
 
   /** USE, SET (settings and parameters) and the query itself, on one session. */
@@ -116,27 +121,9 @@ export class EnginePool {
     }
   }
 
-  /** Refuses new work and resolves once running sessions are closed. */
+  /** Refuses new work and resolves once running sessions are closed (queued ones are refused). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of this.waiting.splice(0)) wake();
-    if (this.active === 0) return;
-    await new Promise<void>((resolve) => {
-      this.drained = resolve;
-    });
-  }
-
-  private async acquire(): Promise<void> {
-    while (this.active >= this.maxConcurrent) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-      if (this.closed) throw ClickHouseHttpError.of('ABORTED', 'the server is shutting down');
-    }
-    this.active++;
-  }
-
-  private release(): void {
-    this.active--;
-    this.waiting.shift()?.();
-    if (this.active === 0) this.drained?.();
+    await this.sessions.onIdle();
   }
 }

@@ -3,6 +3,7 @@
  * each template, as CSV in GBK (what Excel on Chinese Windows saves) and as XLSX.
  * Run: npx tsx scripts/makeTemplates.ts
  */
+import { stringify } from 'csv-stringify/sync';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -32,7 +33,7 @@ function exampleRows(t: FileTemplate): (string | number | boolean)[][] {
 
 function csvCell(v: string | number | boolean): string {
   const s = typeof v === 'boolean' ? (v ? '是' : '否') : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return stringify([[s]], { record_delimiter: '' });
 }
 
 function readme(): string {
@@ -103,7 +104,7 @@ async function xlsx(t: FileTemplate, file: string): Promise<void> {
 
 mkdirSync(out, { recursive: true });
 for (const t of TEMPLATES) {
-  const csv = [t.columns.map((c) => c.header), ...exampleRows(t)].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const csv = stringify([t.columns.map((c) => c.header), ...exampleRows(t).map((r) => r.map((v) => (typeof v === 'boolean' ? (v ? '是' : '否') : String(v))))], { record_delimiter: '\r\n' });
   writeFileSync(path.join(out, `${t.name}.csv`), iconv.encode(csv, 'gbk'));
   await xlsx(t, path.join(out, `${t.name}.xlsx`));
 }

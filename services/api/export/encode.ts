@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { Bool, Field, Float64, RecordBatch, Schema, Table as ArrowTable, Utf8, tableToIPC, vectorFromArray, type DataType } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
@@ -47,17 +48,11 @@ export function neutralise(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-function csvField(v: string | number | null): string {
-  if (v === null) return '';
-  const text = typeof v === 'number' ? String(v) : neutralise(v);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** RFC 4180 (CRLF, quoted where needed), UTF-8 with a BOM so Excel in China opens it as UTF-8; Chinese headers. */
 export function encodeCsv(table: Table): Buffer {
-  const lines = [table.columns.map((c) => csvField(c.zh)).join(',')];
-  for (const row of table.rows) lines.push(row.map((c) => csvField(zhText(c))).join(','));
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
+  const text = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : neutralise(v));
+  const csv = stringify([table.columns.map((c) => text(c.zh)), ...table.rows.map((row) => row.map((c) => text(zhText(c))))], { record_delimiter: '\r\n' });
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv, 'utf8')]);
 }
 
 function numFmt(column: Column, v: number): string | undefined {

@@ -117,6 +117,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
   const lastPosition = new Map<number, number>();
   let admin: Admin | undefined;
   let best = 0;
+  let readAt = 0;
   let asking: Promise<number> | undefined;
 
   async function readWatermark(): Promise<number> {
@@ -150,8 +151,13 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
     // One order per partition, not one global order: the runner must not filter by position.
     ordered: false,
     watermark() {
-      // Callers poll often (status, the KPI tables): concurrent asks share one round trip.
-      asking ??= readWatermark().finally(() => (asking = undefined));
+      // Callers poll often (status, the KPI tables): concurrent asks share one round trip, and an
+      // answer younger than 100 ms is given again.
+      if (Date.now() - readAt < 100) return Promise.resolve(best);
+      asking ??= readWatermark().finally(() => {
+        asking = undefined;
+        readAt = Date.now();
+      });
       return asking;
     },
     async start(_fromPosition, onBatch) {

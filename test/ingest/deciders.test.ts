@@ -131,6 +131,32 @@ describe('when annual financials are reported', () => {
   });
 });
 
+describe('filing review (填报审核): accepted, flagged for an explanation', () => {
+  const report = (fiscalYear: number, revenue: number, rdExpense: number) =>
+    rec('EnterpriseAnnualFinancialsReported', {
+      uscc: uscc(4), fiscalYear, revenue, rdExpense, highTechProductRevenue: 0, employees: 50, techStaff: 10, aboveScale: false, hasRdInstitution: false,
+    });
+  it('flags R&D expense above revenue', () => {
+    expect(enterprises.given().when(report(2024, 800, 900)).thenNew().quality).toEqual(['review:rdExpense-over-revenue']);
+  });
+  it('flags R&D expense at three times the previous year or more, not below', () => {
+    // 2023: R&D 100. 2024: 300 = 3 × 100, flagged; 299 is not.
+    expect(enterprises.given(report(2023, 5000, 100)).when(report(2024, 5000, 300)).thenNew().quality).toEqual(['review:rdExpense-yoy']);
+    expect(enterprises.given(report(2023, 5000, 100)).when(report(2024, 5000, 299)).thenNew().quality).toBeUndefined();
+  });
+  it('flags revenue at three times the previous year, and an implausible revenue', () => {
+    expect(enterprises.given(report(2023, 1000, 10)).when(report(2024, 3000, 10)).thenNew().quality).toEqual(['review:revenue-yoy']);
+    expect(enterprises.given().when(report(2024, 10_000_001, 10)).thenNew().quality).toEqual(['review:revenue-implausible']);
+  });
+  it('flags a 高企 certificate for a firm whose reports of the three years before show no R&D at all', () => {
+    const hte = rec('HighTechCertified', { uscc: uscc(4), certificateNumber: 'GR202442000999', issuedOn: '2024-11-01' });
+    expect(enterprises.given(report(2022, 1000, 0), report(2023, 1000, 0)).when(hte).thenNew().quality).toEqual(['review:hte-without-rd']);
+    expect(enterprises.given(report(2022, 1000, 0), report(2023, 1000, 5)).when(hte).thenNew().quality).toBeUndefined();
+    // No report at all: nothing known, nothing flagged.
+    expect(enterprises.given().when(hte).thenNew().quality).toBeUndefined();
+  });
+});
+
 const incubators = deciderSpec(incubatorsDecider);
 describe('when a tenant leaves an incubator', () => {
   const admitted = rec('IncubatorTenantAdmitted', { incubatorId: 'INC-1', tenantId: 'T1', tenantName: '星河团队', admittedOn: '2022-03-01' });

@@ -151,6 +151,35 @@ function highTechCriteriaFlags(state: EnterpriseState, d: EventData<'EnterpriseA
   return flags;
 }
 
+/**
+ * Filing review (填报审核): checks that do not reject a record but flag it `review:<check>` in its
+ * `quality` and in the import report, for the sending department to explain (docs/ingest.md).
+ * The thresholds are the review's, not the law's: a jump is a question, not an error.
+ */
+export const FILING_REVIEW = {
+  /** A year-on-year rise of R&D expense or revenue to this multiple of the previous year's or more. */
+  yoyMultiple: 3,
+  /** Revenue above this many 万元 (1,000 亿元) is implausible for a firm of the area. */
+  maxRevenue: 10_000_000,
+} as const;
+
+function financialsReviewFlags(state: EnterpriseState, d: EventData<'EnterpriseAnnualFinancialsReported'>): string[] {
+  const flags: string[] = [];
+  if (d.rdExpense > d.revenue) flags.push('review:rdExpense-over-revenue');
+  const previous = state.financials.get(d.fiscalYear - 1);
+  if (previous && previous.rdExpense > 0 && d.rdExpense >= FILING_REVIEW.yoyMultiple * previous.rdExpense) flags.push('review:rdExpense-yoy');
+  if (previous && previous.revenue > 0 && d.revenue >= FILING_REVIEW.yoyMultiple * previous.revenue) flags.push('review:revenue-yoy');
+  if (d.revenue > FILING_REVIEW.maxRevenue) flags.push('review:revenue-implausible');
+  return flags;
+}
+
+/** A 高企 certificate for a firm whose annual reports of the three years before show no R&D expense at all. */
+function certificateReviewFlags(state: EnterpriseState, issuedOn: string): string[] {
+  const year = Number(issuedOn.slice(0, 4));
+  const reports = [year - 1, year - 2, year - 3].map((y) => state.financials.get(y)).filter((f) => f !== undefined);
+  return reports.length > 0 && reports.every((f) => f.rdExpense === 0) ? ['review:hte-without-rd'] : [];
+}
+
 type EnterpriseRecord = ContextRecord<'enterprises'>;
 
 export const enterprisesDecider: Decider<'enterprises', EnterpriseState> = {
@@ -165,7 +194,7 @@ export const enterprisesDecider: Decider<'enterprises', EnterpriseState> = {
         const d = record.data;
         const data = { ...d, validUntil: d.validUntil ?? addYears(d.issuedOn, 3) };
         if (data.validUntil < data.issuedOn) refuse('data.validUntil', '有效期截止日早于发证日期', data.validUntil);
-        return decideFact(SPECS, state.facts, { ...base, data }, ctx);
+        return decideFact(SPECS, state.facts, { ...base, data }, ctx, { quality: () => certificateReviewFlags(state, d.issuedOn) });
       }
       case 'HighTechRevoked': {
         const d = record.data;
@@ -195,7 +224,7 @@ export const enterprisesDecider: Decider<'enterprises', EnterpriseState> = {
       case 'EnterpriseAnnualFinancialsReported': {
         const d = record.data;
         return decideFact(SPECS, state.facts, base, ctx, {
-          quality: () => [...(d.techStaff > d.employees ? ['implausible:techStaff'] : []), ...highTechCriteriaFlags(state, d)],
+          quality: () => [...(d.techStaff > d.employees ? ['implausible:techStaff'] : []), ...highTechCriteriaFlags(state, d), ...financialsReviewFlags(state, d)],
         });
       }
       case 'EnterpriseRegistered':

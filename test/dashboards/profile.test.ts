@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityProfile } from '../../contracts/entities.ts';
@@ -148,12 +149,53 @@ describe('一企一档 on the dashboard', () => {
     await profile.locator('.placeholder').waitFor();
     await results.first().waitFor();
     expect(await results.count()).toBe(1);
-    expect(await results.first().getAttribute('class')).toBeNull();
+    expect((await results.first().getAttribute('class')) ?? '').not.toContain('current');
     await page.getByLabel('企业名称 / 信用代码').fill('不存在的');
     await page.getByRole('button', { name: '检索' }).click();
     await page.locator('#entity-results', { hasText: '未找到' }).waitFor();
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+
+  it('exports the profile as XLSX with the sheets 概况, 资质, 时间线, 计入指标, 年度财务', async () => {
+    const { page, problems } = await newPage();
+    await login(page);
+    await page.goto(`${server.url}/#entity/${FIRMS.A}`);
+    const profile = page.locator('#entity-profile');
+    await profile.locator('h2', { hasText: '阳光智能' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), profile.getByRole('button', { name: '导出 XLSX' }).click()]);
+    expect(download.suggestedFilename()).toBe('阳光智能_一企一档.xlsx');
+    await profile.locator('.export-status', { hasText: '已导出 阳光智能_一企一档.xlsx' }).waitFor();
+    const file = await download.path();
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    expect(book.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['概况', '资质', '时间线', '计入指标', '年度财务']));
+    const api = await apiGet<EntityProfile>(`/entities/${FIRMS.A}`);
+    const values = (name: string) => book.getWorksheet(name)!.getSheetValues().flat().map((v) => String(v));
+    expect(values('概况')).toEqual(expect.arrayContaining(['阳光智能', FIRMS.A, '阳逻街道']));
+    // One row per timeline event under the header, with its date and summary.
+    const timeline = book.getWorksheet('时间线')!;
+    const eventIds = values('时间线');
+    for (const t of api.timeline) expect(eventIds).toContain(t.eventId);
+    expect(timeline.actualRowCount).toBeGreaterThanOrEqual(api.timeline.length + 1);
+    expect(values('计入指标')).toEqual(expect.arrayContaining(['hte_count', api.kpis.find((k) => k.kpiId === 'hte_count')!.reason]));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('refuses a bad id of the export with 400 naming the field, and an unknown one with 404', async () => {
+    const get = (p: string) => fetch(`${server.url}/api/v1/exports${p}`, { headers: { Authorization: `Bearer ${server.keys.viewer}` } });
+    const bad = await get(`/entities/${encodeURIComponent('<script>')}?format=xlsx`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('"field":"id"');
+    const badFormat = await get(`/entities/${FIRMS.A}?format=pdf`);
+    expect(badFormat.status).toBe(400);
+    expect(JSON.stringify(await badFormat.json())).toContain('format');
+    expect((await get(`/entities/91420117MA4ZZ99999?format=xlsx`)).status).toBe(404);
+    // One table per file for CSV: the timeline part.
+    const csv = await get(`/entities/${FIRMS.A}?format=csv&part=timeline`);
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).split('\r\n')[0]).toContain('报送部门');
   });
 
   it('opens a profile from a link, and says so when the id is unknown', async () => {

@@ -109,7 +109,7 @@ export function createProfiles(deps) {
     try {
       const p = await api(`/entities/${encodeURIComponent(id)}`, asOf ? { asOf } : undefined);
       if (seq !== state.profileSeq) return;
-      profileRoot.replaceChildren(...profileView(p, asOf));
+      profileRoot.replaceChildren(...profileView(p, asOf).filter(Boolean));
       profileRoot.querySelector('h2')?.focus({ preventScroll: false });
     } catch (err) {
       if (seq !== state.profileSeq || deps.isUnauthorized(err)) return;
@@ -193,7 +193,7 @@ export function createProfiles(deps) {
           h('td', {}, s.since),
           h('td', {}, s.until ?? '长期'),
           h('td', {}, h('span', { class: `pill ${s.current ? 'ok' : 'late'}` }, s.current ? '有效' : '已失效')),
-          h('td', {}, s.endedBy ? ENDED_BY[s.endedBy] ?? s.endedBy : '—'))))),
+          h('td', {}, s.endedBy ? `${s.current ? '将' : ''}${ENDED_BY[s.endedBy] ?? s.endedBy}` : '—'))))),
     ));
 
     const financials = p.financials ?? [];

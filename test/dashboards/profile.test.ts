@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityProfile } from '../../contracts/entities.ts';
-import { dashboardEvents, FIRMS, startDashboardServer, type DashboardServer } from './dashboardServer.ts';
+import { dashboardEvents, FIRMS, shanghaiYear, startDashboardServer, type DashboardServer } from './dashboardServer.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, '..', '..', '.tmp', 'dashboards');
@@ -132,6 +132,7 @@ describe('一企一档 on the dashboard', () => {
     expect(await results.first().textContent()).toContain('武湖街道');
     expect(await results.first().locator('.chip').allTextContents()).toContain('高企');
     expect(page.url()).toBe(`${server.url}/#entities?q=${encodeURIComponent('生物')}`);
+    await page.screenshot({ path: path.join(SHOTS, 'profile-search-1920.png') });
 
     await results.first().getByRole('link').click();
     const profile = page.locator('#entity-profile');
@@ -204,6 +205,16 @@ describe('一企一档 on the dashboard', () => {
     await page.goto(`${server.url}/#entity/${FIRMS.C}`);
     await page.locator('#entity-profile h2', { hasText: '后湖数据' }).waitFor();
     expect(await page.locator('#entity-profile .timeline').textContent()).toContain('技术合同登记');
+    // As known at the start of last year: only the registration; 高企 and the contract came later.
+    const lastYear = `${shanghaiYear() - 1}-01-01`;
+    await page.locator('#entity-asof').fill(lastYear);
+    await page.locator('#entity-profile .timeline li').first().waitFor();
+    await page.waitForURL(`${server.url}/#entity/${FIRMS.C}?asOf=${lastYear}`);
+    await page.locator('#entity-profile', { hasText: '暂无资质记录' }).waitFor();
+    const then = await apiGet<EntityProfile>(`/entities/${FIRMS.C}?asOf=${lastYear}`);
+    expect(then.timeline.map((t) => t.type)).toEqual(['EnterpriseRegistered']);
+    expect(await page.locator('#entity-profile .timeline li').count()).toBe(1);
+    expect(await page.locator('#entity-profile').textContent()).toContain('时平台已知的记录');
     await page.goto(`${server.url}/#entity/91420117MA4ZZ99999`);
     await page.locator('#entity-profile', { hasText: '未找到主体 91420117MA4ZZ99999' }).waitFor();
     await page.context().close();

@@ -26,6 +26,8 @@ export function parseEntityHash(hash) {
   return id ? { view: 'entity', id, asOf: DATE_RE.test(asOf) ? asOf : '' } : null;
 }
 
+const shanghaiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
 export const entityHash = (id, asOf) => `#entity/${encodeURIComponent(id)}${asOf ? `?asOf=${asOf}` : ''}`;
 const searchHash = (q) => (q ? `#entities?q=${encodeURIComponent(q)}` : '#entities');
 
@@ -140,7 +142,7 @@ export function createProfiles(deps) {
         exportButton.disabled = false;
       }
     });
-    const asOfInput = h('input', { type: 'date', id: 'entity-asof', value: asOf || '', max: new Date().toISOString().slice(0, 10) });
+    const asOfInput = h('input', { type: 'date', id: 'entity-asof', value: asOf || '', max: shanghaiToday() });
     asOfInput.addEventListener('change', () => {
       const v = asOfInput.value;
       location.hash = entityHash(p.id, DATE_RE.test(v) ? v : '');
@@ -263,19 +265,19 @@ export function createProfiles(deps) {
   }
 
   window.addEventListener('hashchange', route);
-  // Another tab chosen by hand: the address no longer names a profile (back returns to it).
-  for (const t of document.querySelectorAll('[role=tab]'))
-    t.addEventListener('click', () => {
-      if (t === tab) {
-        if (!parseEntityHash(location.hash)) history.pushState(null, '', searchHash(state.lastQ ?? ''));
-        if (state.lastQ === null) route();
-        state.routed = true;
-        input.focus();
-      } else if (parseEntityHash(location.hash)) {
-        history.pushState(null, '', location.pathname + location.search);
-        state.routed = false;
-      }
-    });
+  // The tab chosen by hand (click or arrow keys): the address follows, so back returns to what was
+  // shown. pushState fires no hashchange; route() itself only selects the tab the address names.
+  new MutationObserver(() => {
+    const selected = tab.getAttribute('aria-selected') === 'true';
+    const named = parseEntityHash(location.hash);
+    if (selected && !named) {
+      history.pushState(null, '', searchHash(state.lastQ ?? ''));
+      state.routed = true;
+    } else if (!selected && named) {
+      history.pushState(null, '', location.pathname + location.search);
+      state.routed = false;
+    }
+  }).observe(tab, { attributes: true, attributeFilter: ['aria-selected'] });
 
   return { entityLink, route };
 }

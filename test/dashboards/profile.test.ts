@@ -10,6 +10,8 @@ import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityProfile } from '../../contracts/entities.ts';
+import type { EventDataInput } from '../../contracts/events/index.ts';
+import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { dashboardEvents, FIRMS, shanghaiYear, startDashboardServer, type DashboardServer } from './dashboardServer.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -197,6 +199,51 @@ describe('一企一档 on the dashboard', () => {
     const csv = await get(`/entities/${FIRMS.A}?format=csv&part=timeline`);
     expect(csv.status).toBe(200);
     expect((await csv.text()).split('\r\n')[0]).toContain('报送部门');
+  });
+
+  it('links a correction and the record it corrected in the timeline', async () => {
+    // The market regulator corrects 关山光电's registered name: the timeline keeps both records.
+    const original = dashboardEvents().find((e) => e.type === 'EnterpriseRegistered' && e.streamId === `enterprise-${FIRMS.D}`)!;
+    const { ev } = createEventFactory('00000000-0000-4000-8e00-');
+    const correction = ev('regD2', 'EnterpriseRegistered', original.streamId, '2018-03-01', { ...(original.data as EventDataInput<'EnterpriseRegistered'>), name: '关山光电科技' }, {
+      supersedes: original.eventId,
+      recordedAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    await server.append([correction]);
+
+    const { page, problems } = await newPage();
+    await login(page);
+    await page.goto(`${server.url}/#entity/${FIRMS.D}`);
+    const profile = page.locator('#entity-profile');
+    await profile.locator('h2', { hasText: '关山光电科技' }).waitFor();
+    const corrected = profile.locator(`.timeline li[data-event="${original.eventId}"]`);
+    const correcting = profile.locator(`.timeline li[data-event="${correction.eventId}"]`);
+    expect(await corrected.getAttribute('class')).toContain('superseded');
+    expect(await corrected.textContent()).toContain('已被更正');
+    expect(await correcting.textContent()).toContain('更正了此前记录');
+    expect(await correcting.textContent()).toContain('[更正]');
+    // Following the link moves to the correction.
+    await corrected.getByRole('button', { name: '已被更正 → 查看更正' }).click();
+    await page.locator(`#entity-profile .timeline li.flash[data-event="${correction.eventId}"]`).waitFor();
+    expect(await page.evaluate('document.activeElement && document.activeElement.dataset.event')).toBe(correction.eventId);
+    // And back from the correction to what it corrected.
+    await correcting.getByRole('button', { name: '更正了此前记录' }).click();
+    await page.locator(`#entity-profile .timeline li.flash[data-event="${original.eventId}"]`).waitFor();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('fits a laptop screen without sideways scrolling', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#key=${encodeURIComponent(server.keys.viewer)}`);
+    await page.locator('.card[data-kpi="hte_count"] .value').waitFor();
+    await page.goto(`${server.url}/#entity/${FIRMS.A}`);
+    await page.locator('#entity-profile .timeline li').first().waitFor();
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(SHOTS, 'profile-1366.png'), fullPage: true });
+    await context.close();
   });
 
   it('opens a profile from a link, and says so when the id is unknown', async () => {

@@ -3,6 +3,7 @@
 // departments and must not be able to inject markup.
 
 import { followKpiStream } from './live.js';
+import { createProfiles } from './profile.js';
 
 const API = 'api/v1';
 const KEY_STORAGE = 'brain.apiKey';
@@ -768,7 +769,7 @@ function drillTable(rows, k, labels) {
     h('tbody', {}, shown.map((r, i) =>
       h('tr', { class: r.x === 0 && !ratio ? 'not-counted' : undefined, dataset: { entity: r.entity } },
         h('td', { class: 'num' }, i + 1),
-        h('td', {}, r.name || '—'),
+        h('td', {}, profiles.entityLink(r.entity, r.name || r.entity)),
         h('td', { class: 'mono' }, r.entity),
         h('td', { class: 'num' }, nf(2).format(r.x)),
         ratio ? h('td', { class: 'num' }, nf(2).format(r.y)) : null,
@@ -1093,6 +1094,24 @@ for (const t of tabs) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 一企一档 (entity profiles): dashboards/profile.js, given this page's helpers
+
+const profiles = createProfiles({
+  api,
+  h,
+  selectTab,
+  downloadExport,
+  emptyState,
+  errorState,
+  reasonOf,
+  formatWithUnit,
+  nf,
+  periodName,
+  asOfText,
+  isUnauthorized: (err) => err instanceof ApiError && err.status === 401,
+});
+
+// ---------------------------------------------------------------------------------------------
 // Start
 
 async function start() {
@@ -1103,6 +1122,7 @@ async function start() {
   }
   $('#logout').hidden = false;
   startPolling();
+  profiles.route();
   await loadOverview();
 }
 

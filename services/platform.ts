@@ -21,7 +21,7 @@ import { readProjectionStatus } from '../projections/runner/readStatus.ts';
 import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
 import type { EventSource } from '../contracts/ports.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
-import { createEntityRouter } from './api/entities.ts';
+import { createEntityRouter, loadEntityProfile, type EntityRouterDeps } from './api/entities.ts';
 import { createExportRouter } from './api/exports.ts';
 import { createOpenApiRouter } from './api/openapi.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';
@@ -300,7 +300,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (kpis) {
     // The routers name roles as strings; the keyring checks them against its own list.
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>));
-    app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole }));
+    let entityFiles: EntityRouterDeps | undefined;
     if (olap && services.has('api')) {
       // Profiles read the fact tables on a session of their own: never queued behind projection
       // writes or the KPI screens' reads.
@@ -308,15 +308,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       stops.push(() => profilesOlap.close());
       const profiles = createEntityQueries(profilesOlap);
       const facts = createKpiQueries(profilesOlap);
-      app.use(
-        MOUNTS.api,
-        createEntityRouter({
-          entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
-          ...(store ? { readStream: (streamId: string) => store.readStream(streamId) } : {}),
-          requireRole,
-        }),
-      );
+      entityFiles = {
+        entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
+        ...(store ? { readStream: (streamId: string) => store.readStream(streamId) } : {}),
+        requireRole,
+      };
     }
+    const files = entityFiles;
+    app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole, ...(files ? { entities: { profile: (id, o) => loadEntityProfile(files, id, o) } } : {}) }));
+    if (files) app.use(MOUNTS.api, createEntityRouter(files));
     app.use(
       MOUNTS.api,
       createApiRouter({

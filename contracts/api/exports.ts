@@ -63,3 +63,13 @@ export const ExportDrilldownQuery = z.object({
   asOf: ExportAsOf,
   format: Format,
 });
+
+/** Query of `GET /api/v1/exports/entities/:id` (一企一档 as a file). */
+export const ExportEntityQuery = z.object({
+  asOf: ExportAsOf,
+  format: Format,
+  part: z
+    .enum(['profile', 'statuses', 'timeline', 'kpis', 'financials'], { error: 'part 应为 profile、statuses、timeline、kpis 或 financials' })
+    .default('profile')
+    .meta({ description: 'For csv, arrow and parquet (one table per file): profile (概况, default), statuses (资质), timeline (时间线), kpis (计入指标) or financials (年度财务). XLSX holds all five sheets.' }),
+});

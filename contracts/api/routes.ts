@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EntityIdParams, EntityProfileQuery, EntityProfileSchema, EntitySearchQuery, EntitySearchResultSchema } from '../entities.ts';
-import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
+import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportEntityQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
 import { ContextParams, CorrelationHeaders, EventTypeParams, FileUploadHeaders, FileUploadQuery, IngestReportSchema, JsonSchemaDocument, SchemaQuery, TemplatesResponse, ingestRecordSchemas } from './ingest.ts';
 import {
@@ -225,6 +225,15 @@ export const API_ROUTES: readonly RouteContract[] = [
     params: KpiIdParams,
     query: ExportDrilldownQuery,
     responses: { 200: exportFile('The drill-down file') },
+  },
+  {
+    method: 'get', path: '/api/v1/exports/entities/:id', tag: 'exports', access: ['viewer'],
+    summary: '导出一企一档 · Export one entity\'s file',
+    description: 'The profile of `GET /api/v1/entities/:id` as a file: sheets 概况, 资质, 时间线, 计入指标, 年度财务 (XLSX), or one of them (`part`) for csv, arrow and parquet. As known at `asOf`.',
+    params: EntityIdParams,
+    query: ExportEntityQuery,
+    responses: { 200: exportFile('The entity file') },
+    problems: { 404: 'No entity with this id (as known at asOf)' },
   },
   // Ingest
   ingestRecords('/api/v1/ingest/records', '报送记录 · Send records', undefined),

@@ -61,6 +61,21 @@ async function enrich(timeline: EntityTimelineItem[], readStream: (streamId: str
   });
 }
 
+/** The id of a profile request, checked: a clear 400 naming the field when it has characters no id has. */
+export function checkEntityId(raw: unknown): string {
+  const id = String(raw);
+  const checked = EntityIdParams.shape.id.safeParse(id);
+  if (!checked.success) throw new ValidationError(`主体编号无效: ${id.slice(0, 40)}`, [{ field: 'id', reason: checked.error.issues[0]?.message ?? 'invalid', value: id.slice(0, 200) }]);
+  return id;
+}
+
+/** One entity's whole file (facts, timeline named from the store, KPI memberships): the route's answer, and what the export writes. */
+export async function loadEntityProfile(deps: Pick<EntityRouterDeps, 'entities' | 'readStream'>, id: string, options: { asOf?: string } = {}): Promise<EntityProfile> {
+  const [profile, kpis] = await Promise.all([deps.entities.profile(id, options), deps.entities.memberships(id, options)]);
+  const timeline = deps.readStream ? await enrich(profile.timeline, deps.readStream) : profile.timeline;
+  return { ...profile, timeline, kpis };
+}
+
 export function createEntityRouter(deps: EntityRouterDeps): express.Router {
   const router = express.Router();
   const viewer = deps.requireRole('viewer');
@@ -70,15 +85,9 @@ export function createEntityRouter(deps: EntityRouterDeps): express.Router {
   });
 
   router.get('/entities/:id', viewer, async (req, res) => {
-    const id = String(req.params.id);
-    const checked = EntityIdParams.shape.id.safeParse(id);
-    if (!checked.success) throw new ValidationError(`主体编号无效: ${id.slice(0, 40)}`, [{ field: 'id', reason: checked.error.issues[0]?.message ?? 'invalid', value: id.slice(0, 200) }]);
+    const id = checkEntityId(req.params.id);
     const { asOf } = parseQuery(EntityProfileQuery, req);
-    const options = asOf ? { asOf } : {};
-    const [profile, kpis] = await Promise.all([deps.entities.profile(id, options), deps.entities.memberships(id, options)]);
-    const timeline = deps.readStream ? await enrich(profile.timeline, deps.readStream) : profile.timeline;
-    const body: EntityProfile = { ...profile, timeline, kpis };
-    res.json(body);
+    res.json(await loadEntityProfile(deps, id, asOf ? { asOf } : {}));
   });
 
   return router;

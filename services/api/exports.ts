@@ -1,11 +1,15 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { ExportDrilldownQuery as DrilldownQuery, ExportScorecardQuery as ScorecardQuery, ExportSeriesQuery as SeriesQuery } from '../../contracts/api/exports.ts';
+import { ExportDrilldownQuery as DrilldownQuery, ExportEntityQuery as EntityQuery, ExportScorecardQuery as ScorecardQuery, ExportSeriesQuery as SeriesQuery } from '../../contracts/api/exports.ts';
+import type { EntityProfile } from '../../contracts/entities.ts';
 import { ValidationError } from '../../contracts/errors.ts';
 import { shanghaiToday } from '../../contracts/dates.ts';
 import { LeadUnit, kpiById, type KpiDefinition } from '../../contracts/kpis.ts';
 import type { KpiReader } from './kpiReader.ts';
 import { parseQuery } from './parseQuery.ts';
 import { CONTENT_TYPES, EXTENSIONS, contentDisposition, encode, type ExportFormat } from './export/encode.ts';
+import { ENTITY_EXPORT_PARTS, entityDocument } from './export/entity.ts';
+import { checkEntityId } from './entities.ts';
+import { NotFoundError } from '../../contracts/errors.ts';
 import {
   GRAIN_ZH,
   drilldownDocument,
@@ -17,6 +21,8 @@ import {
 
 export interface ExportDeps {
   kpis: KpiReader;
+  /** One entity's whole file (services/api/entities.ts loadEntityProfile); absent: the entity export answers 404. */
+  entities?: { profile(id: string, options: { asOf?: string }): Promise<EntityProfile> };
   requireRole(...roles: string[]): RequestHandler;
 }
 
@@ -150,6 +156,27 @@ export function createExportRouter(deps: ExportDeps): Router {
       ],
     });
     await send(res, doc, q.format, asOf);
+  });
+
+  // 一企一档 as a file: 概况, 资质, 时间线, 计入指标, 年度财务.
+  router.get('/entities/:id', viewer, async (req, res) => {
+    const id = checkEntityId(req.params.id);
+    const q = parseQuery(EntityQuery, req);
+    if (!deps.entities) throw new NotFoundError('本服务未提供主体档案 (一企一档)');
+    const asOf = resolveAsOf(q.asOf);
+    const profile = await deps.entities.profile(id, { asOf: asOf.toISOString() });
+    const request = reproducingRequest(req, { asOf: asOf.toISOString(), format: q.format, ...(q.part !== 'profile' ? { part: q.part } : {}) });
+    const doc = entityDocument(profile, {
+      metadata: [
+        ...commonMetadata({ key: 'entity', zh: '一企一档' }, asOf, request),
+        { key: 'entity_id', zh: '主体编号', value: profile.id },
+        { key: 'entity_name', zh: '主体名称', value: profile.name },
+        { key: 'entity_kind', zh: '主体类型', value: profile.kindLabel },
+        { key: 'timeline_count', zh: '事件数', value: String(profile.timeline.length) },
+        { key: 'kpi_count', zh: '计入指标数', value: String(profile.kpis.length) },
+      ],
+    });
+    await send(res, doc, q.format, asOf, ENTITY_EXPORT_PARTS.indexOf(q.part));
   });
 
   return router;

@@ -268,7 +268,7 @@ describe('the API contract', () => {
         const extra = special[id];
         // A profile of an entity the sample really has: the first one search finds.
         const entity =
-          route.path === '/api/v1/entities/:id'
+          route.path === '/api/v1/entities/:id' || route.path === '/api/v1/exports/entities/:id'
             ? ((await (await fetch(`${base}/api/v1/entities?limit=1`, { headers: { authorization: `Bearer ${keys.viewer}` } })).json()) as { entities: Array<{ id: string }> }).entities[0]!.id
             : undefined;
         const url = urlOf(route, route.path.includes('/docs/assets/') ? { file: 'swagger-ui-bundle.js' } : entity ? { id: entity } : {});

@@ -20,7 +20,7 @@ import { createKpiQueries } from '../../projections/kpi/index.ts';
 import { createKpiMaterializer, createKpiTableSource, type KpiMaterializer, type KpiTableSource } from '../../projections/kpiTables/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
-import { createEntityRouter } from '../../services/api/entities.ts';
+import { createEntityRouter, loadEntityProfile, type EntityRouterDeps } from '../../services/api/entities.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
 import { createApiRouter } from '../../services/api/router.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
@@ -85,17 +85,15 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
     const live = runner;
     const app = express();
-    app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole }));
     const profiles = createEntityQueries(olap);
     const facts = createKpiQueries(olap);
-    app.use(
-      '/api/v1',
-      createEntityRouter({
-        entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
-        readStream: (streamId) => store.readStream(streamId),
-        requireRole,
-      }),
-    );
+    const entityFiles: EntityRouterDeps = {
+      entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
+      readStream: (streamId) => store.readStream(streamId),
+      requireRole,
+    };
+    app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) } }));
+    app.use('/api/v1', createEntityRouter(entityFiles));
     app.use(
       '/api/v1',
       createApiRouter({

@@ -36,6 +36,7 @@ import { createSqlGateway } from './sqlGateway/server.ts';
 import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
 import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
+import { startMonitoring, type MonitoringRoot } from './monitoringRoot.ts';
 
 export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
 const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
@@ -64,6 +65,8 @@ export interface Platform {
   ingest?: IngestService;
   /** The KPI tables (materializer where projections run, viewers' reads where the API runs). */
   kpiTables?: KpiTablesRoot;
+  /** Early warning (rules, warnings, and the monitor where projections run). */
+  monitoring?: MonitoringRoot;
   /** Resolves when seeding has finished (immediately when there is nothing to seed). */
   seeded: Promise<void>;
   stop(): Promise<void>;
@@ -253,6 +256,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const kpiTables = olap && (services.has('api') || runner) ? await startKpiTables({ openOlap: () => openOlap(config), runner, log, metrics }) : undefined;
   if (kpiTables) stops.push(() => kpiTables.stop());
   const kpis = kpiTables?.kpis ?? (olap ? createKpiQueries(olap) : undefined);
+  // Early warning: the monitor runs beside the materializer; the rules and warnings are read where the API runs.
+  let monitoring: MonitoringRoot | undefined;
+  if (store && olap && (services.has('api') || kpiTables?.materializer)) {
+    const live = runner;
+    monitoring = startMonitoring({
+      store,
+      olap,
+      kpis: createKpiQueries(olap),
+      ...(kpiTables?.materializer ? { materializer: kpiTables.materializer } : {}),
+      ...(live ? { ready: async () => (await live.status()).every((s) => s.state === 'live') } : {}),
+      log: log.child({ name: 'warnings' }),
+    });
+    const m = monitoring;
+    stops.push(() => m.stop());
+  }
 
   async function projectionStatus(): Promise<ProjectionStatusView[]> {
     // A process without projections of its own (the distributed API) reads their bookkeeping.
@@ -301,6 +319,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
         ...(kpiTables ? { kpiVersion: () => kpiTables.version(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
         ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
+        ...(monitoring ? { warnings: { list: (f) => monitoring!.queries.warnings(f), rules: monitoring.rules } } : {}),
+        ...(monitoring?.monitor ? { warningFeed: { subscribe: (l) => monitoring!.monitor!.onTransition(l) } } : {}),
       }),
     );
   }
@@ -376,6 +396,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     runner,
     ingest,
     kpiTables,
+    ...(monitoring ? { monitoring } : {}),
     seeded,
     async stop() {
       if (stopped) return;

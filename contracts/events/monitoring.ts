@@ -103,6 +103,10 @@ const warningFields = {
 export const WarningRaised = z.object({ ...warningFields, severity: WarningSeverity });
 export const WarningCleared = z.object({ ...warningFields, severity: WarningSeverity });
 
+/** What one rule finds about one subject now: a WarningRaised's payload less what the monitor adds. */
+export const WarningFinding = WarningRaised.omit({ warningId: true, rulesVersion: true, evaluatedOn: true });
+export type WarningFinding = z.infer<typeof WarningFinding>;
+
 /** The rule table shipped in code: version 1, in force until an admin changes it. */
 export const DEFAULT_WARNING_RULES: readonly WarningRule[] = Object.freeze(
   WarningRules.parse([

@@ -79,7 +79,7 @@ describe('npm start on an empty data folder', () => {
     const status = await caughtUp();
     expect(status.store.head).toBeGreaterThanOrEqual(100_000);
     expect(status.store.events).toBe(status.store.head);
-    expect(status.projections.map((p) => p.name).sort()).toEqual(['fact_corrections', 'fact_entities', 'fact_flows', 'fact_reports', 'fact_statuses']);
+    expect(status.projections.map((p) => p.name).sort()).toEqual(['fact_corrections', 'fact_entities', 'fact_flows', 'fact_monitoring', 'fact_reports', 'fact_statuses']);
     expect(platform.output()).toMatch(/seeded \d+ records \(0 duplicates, 0 rejected/);
   }, 300_000);
 
@@ -101,7 +101,7 @@ describe('npm start on an empty data folder', () => {
     const status = JSON.parse(r.stdout) as { store: { head: number; byType: Record<string, number> }; projections: unknown[] };
     expect(status.store.byType.TechContractRegistered).toBeGreaterThan(10_000);
     expect(Object.values(status.store.byType).reduce((a, b) => a + b, 0)).toBe(status.store.head);
-    expect(status.projections).toHaveLength(5);
+    expect(status.projections).toHaveLength(6);
   });
 
   it('rebuilds a projection with `brain projections rebuild` while serving, to the same values', async () => {

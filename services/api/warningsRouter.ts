@@ -1,0 +1,82 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { ValidationError } from '../../contracts/errors.ts';
+import type { KpiWarningStatus } from '../../contracts/events/monitoring.ts';
+import { Dimension, KPI_IDS, LeadUnit } from '../../contracts/kpis.ts';
+import { actorOf, principalOf } from '../auth/keyring.ts';
+import type { RuleBook } from '../monitoring/ruleBook.ts';
+import { AsOfParam, parseQuery } from './parseQuery.ts';
+
+export interface WarningFilterQuery {
+  leadUnit?: string;
+  dimension?: string;
+  kpi?: string;
+  status?: 'open' | 'cleared' | 'all' | '关注' | '预警';
+  asOf?: string;
+}
+
+/** A warning as GET /api/v1/warnings lists it (projections/monitoring's WarningView satisfies it). */
+export interface WarningItem {
+  warningId: string;
+  state: 'open' | 'cleared';
+  severity: string;
+  subject: { kpiId: string | null; leadUnit: string | null };
+}
+
+/** What early warning offers the read API (services do not import projections; the composition root joins them). */
+export interface WarningsDeps {
+  list(filter: WarningFilterQuery): Promise<WarningItem[]>;
+  rules: RuleBook;
+}
+
+export const WarningsQuery = z.strictObject({
+  leadUnit: LeadUnit.optional(),
+  dimension: Dimension.optional(),
+  kpi: z.string().refine((id) => KPI_IDS.includes(id), { error: '没有这个指标 (GET /api/v1/kpis 列出指标编号)' }).optional(),
+  status: z.enum(['open', 'cleared', 'all', '关注', '预警'], { error: 'status 应为 open、cleared、all、关注 或 预警' }).default('open'),
+  asOf: AsOfParam,
+});
+
+/** Per KPI, the worst open warning: 预警 over 关注 (a KPI with a target and none is 正常). */
+export function kpiStatuses(warnings: readonly WarningItem[]): Record<string, KpiWarningStatus> {
+  const out: Record<string, KpiWarningStatus> = {};
+  for (const w of warnings) {
+    const id = w.subject.kpiId;
+    if (w.state !== 'open' || !id) continue;
+    if (out[id] !== '预警') out[id] = w.severity === '预警' ? '预警' : '关注';
+  }
+  return out;
+}
+
+/** GET /warnings (viewer), GET and PUT /warning-rules (admin). */
+export function createWarningsRouter(deps: WarningsDeps, requireRole: (...roles: string[]) => express.RequestHandler): Router {
+  const router = express.Router();
+  const viewer = requireRole('viewer');
+  const admin = requireRole('admin');
+  const json = express.json({ limit: '256kb', strict: true });
+
+  router.get('/warnings', viewer, async (req, res) => {
+    const q = parseQuery(WarningsQuery, req);
+    const warnings = await deps.list(q);
+    const open = q.status === 'open' || q.status === '关注' || q.status === '预警' ? warnings : await deps.list({ ...q, status: 'open' });
+    res.json({
+      asOf: q.asOf ?? null,
+      counts: { 关注: open.filter((w) => w.severity === '关注').length, 预警: open.filter((w) => w.severity === '预警').length },
+      statuses: kpiStatuses(open),
+      warnings,
+    });
+  });
+
+  router.get('/warning-rules', admin, async (_req, res) => {
+    res.json(await deps.rules.current());
+  });
+
+  router.put('/warning-rules', admin, json, async (req, res) => {
+    if (!req.is('application/json'))
+      throw new ValidationError('Content-Type 应为 application/json', [{ field: 'Content-Type', reason: '不支持的内容类型', value: req.get('content-type') ?? '' }]);
+    const result = await deps.rules.change(req.body, actorOf(principalOf(res)));
+    res.status(result.changed ? 201 : 200).json(result);
+  });
+
+  return router;
+}

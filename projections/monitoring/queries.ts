@@ -1,9 +1,9 @@
-import { KPI_CATALOG, LeadUnit, TASK_LEAD_UNITS, type KpiDefinition } from '../../contracts/kpis.ts';
+import { DEFAULT_TARGETS, KPI_CATALOG, LeadUnit, TASK_LEAD_UNITS, type KpiDefinition } from '../../contracts/kpis.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { MILESTONES } from '../kpi/definitions.ts';
 import { asOfParam, NOW, type KpiQueries } from '../kpi/queries.ts';
 import type { Period } from '../kpi/periods.ts';
-import { NO_POSITION_BOUND, QUERY_SETTINGS } from '../kpi/sql.ts';
+import { live, NO_POSITION_BOUND, QUERY_SETTINGS } from '../kpi/sql.ts';
 import type { KpiMeasurement, MilestoneReading, Readings, SourceReading } from './evaluate.ts';
 import type { EarlierYear } from './forecast.ts';
 
@@ -74,8 +74,14 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
 
   return {
     async readings(today) {
-      // KPIs measured through the year (not annual statistics known only the next spring).
-      const candidates = KPI_CATALOG.filter((k) => kpis.isComputed(k.id) && k.grains.includes('ytd'));
+      // KPIs with a target this year (entered, or the policy's own), measured through the year
+      // (not annual statistics known only the next spring).
+      const entered = await olap.query<{ id: string }>(
+        `SELECT DISTINCT kpi_id AS id FROM ${live('fact_kpi_targets', `kind = 'target' AND startsWith(period, {year:String})`)} ${QUERY_SETTINGS}`,
+        { asOf: NOW, maxPos: NO_POSITION_BOUND, year: today.slice(0, 4) },
+      );
+      const withTarget = new Set([...entered.map((r) => r.id), ...DEFAULT_TARGETS.map((t) => t.kpiId)]);
+      const candidates = KPI_CATALOG.filter((k) => withTarget.has(k.id) && kpis.isComputed(k.id) && k.grains.includes('ytd'));
       const measured = [];
       for (const k of candidates) measured.push(await measure(k, today));
       const ms = await olap.query<Record<string, unknown>>(`SELECT * FROM ${MILESTONES} AS s WHERE s.due_on < {today:Date} ORDER BY s.task, s.due_on, s.milestone_id ${QUERY_SETTINGS}`, {

@@ -1,0 +1,173 @@
+/**
+ * Early warning on the hand-made fixture (test/fixtures/monitoring/warningFixture.ts), through
+ * the real store, runner, KPI tables, monitor and API. Figures worked out by hand:
+ *
+ * Evaluated on 2025-05-26: day 146 of 365 → elapsed share e = 146/365 = 0.4.
+ * kcb_meetings_held, target 6 (default, a flow): this year to date v = 1 (03-10).
+ *   attainment 1/6 = 16.7 %; expected by now (a flow) = e = 40 %; gap 23.3 points
+ *     → behind-10 (关注) raised; behind-25 not (23.3 ≤ 25).
+ *   projection (seasonal): by 26 May, 2024 had 2 of 6 (1/3), 2023 had 2 of 4 (1/2); mean share
+ *     5/12; 2022 had none (left out) → projected 1 ÷ 5/12 = 2.4 → 40 % of target
+ *     → projected-90 (关注) and projected-70 (预警) raised.
+ *   year on year: 2024 to 26 May = 2 → (2 − 1)/2 = 50 % decline → yoy-10 (关注) raised.
+ *   KPI status: 预警.
+ * After two more meetings (v = 3): attainment 50 % ≥ 40 %; projected 3 ÷ 5/12 = 7.2 (120 %);
+ *   3 > 2 last year → all four clear.
+ * Moved to 2025-10-19: day 292 → e = 0.8, v = 3: attainment 50 %, gap 30 → behind-10 and
+ *   behind-25 raised; by 19 Oct 2024 had 4 of 6, 2023 4 of 4 → mean share 5/6 → projected 3.6
+ *   (60 %) → projected-90 and -70 raised; 2024 to 19 Oct = 4 → (4 − 3)/4 = 25 % → yoy-10 raised.
+ * M3-1 due 2025-05-01, 进行中 on 2025-05-26: 25 days overdue > 0 → milestone-overdue (预警);
+ *   M3-2 (due 2025-12-31) is not due. 已完成 → cleared.
+ * 发改局 last record 2025-01-20: on 2025-05-26 that is 11 + 28 + 31 + 30 + 26 = 126 days > 120
+ *   → source-overdue (关注); a record of 2025-05-25 → 1 day → cleared.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateRules } from '../../projections/monitoring/evaluate.ts';
+import { forecastYearEnd } from '../../projections/monitoring/forecast.ts';
+import { createWarningMonitor } from '../../services/monitoring/monitor.ts';
+import { CATCH_UP_MEETINGS, DRC_SENDS, MILESTONE_DONE, WARNING_EVENTS } from '../fixtures/monitoring/warningFixture.ts';
+import { startWarningServer, type WarningServer } from './warningServer.ts';
+
+interface Warning {
+  warningId: string;
+  state: 'open' | 'cleared';
+  severity: string;
+  ruleId: string;
+  subject: { kind: string; kpiId: string | null; leadUnit: string | null; milestoneId: string | null; sourceUnit: string | null };
+  measured: number | null;
+  threshold: number;
+  message: string;
+  raisedAt: string;
+  clearedAt: string | null;
+}
+interface WarningsAnswer {
+  warnings: Warning[];
+  statuses: Record<string, string>;
+  counts: Record<string, number>;
+}
+
+let srv: WarningServer;
+
+async function call(path: string, key: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${srv.url}/api/v1${path}`, { ...init, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function warnings(query = ''): Promise<WarningsAnswer> {
+  const r = await call(`/warnings${query}`, srv.keys.viewer);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body as unknown as WarningsAnswer;
+}
+
+const rulesOf = (ws: Warning[]) => ws.map((w) => w.ruleId).sort();
+
+beforeAll(async () => {
+  srv = await startWarningServer(WARNING_EVENTS, { now: new Date('2025-05-26T10:00:00+08:00') });
+  await srv.evaluate();
+}, 120_000);
+
+afterAll(async () => {
+  await srv?.stop();
+});
+
+describe('when kcb_meetings_held is behind on 2025-05-26', () => {
+  it('raises behind-10, projected-90, projected-70 and yoy-10 with the figures worked out by hand, and the KPI is 预警', async () => {
+    const a = await warnings('?kpi=kcb_meetings_held');
+    expect(rulesOf(a.warnings)).toEqual(['behind-10', 'projected-70', 'projected-90', 'yoy-10']);
+    const by = Object.fromEntries(a.warnings.map((w) => [w.ruleId, w]));
+    expect(by['behind-10']!.measured).toBe(23.3);
+    expect(by['projected-90']!.measured).toBe(40);
+    expect(by['projected-70']!.severity).toBe('预警');
+    expect(by['yoy-10']!.measured).toBe(50);
+    expect(by['behind-10']!.subject).toMatchObject({ kind: 'kpi', kpiId: 'kcb_meetings_held', leadUnit: '科创局' });
+    expect(by['projected-90']!.message).toContain('2.4');
+    expect(a.statuses.kcb_meetings_held).toBe('预警');
+  });
+
+  it('raises milestone-overdue for M3-1 only (M3-2 is not due) and source-overdue for 发改局 only', async () => {
+    const all = (await warnings()).warnings;
+    const ms = all.filter((w) => w.ruleId === 'milestone-overdue');
+    expect(ms.map((w) => w.subject.milestoneId)).toEqual(['M3-1']);
+    expect(ms[0]).toMatchObject({ measured: 25, severity: '预警' });
+    const src = all.filter((w) => w.ruleId === 'source-overdue');
+    expect(src.map((w) => w.subject.sourceUnit)).toEqual(['发改局']);
+    expect(src[0]!.measured).toBe(126);
+  });
+
+  it('puts the warnings in the lead unit scorecard, with 预警 on the KPI entry', async () => {
+    const r = await call('/scorecards/%E7%A7%91%E5%88%9B%E5%B1%80?period=2025', srv.keys.viewer);
+    expect(r.status).toBe(200);
+    const sc = r.body as { warnings: Warning[]; kpis: Array<{ id: string; warningStatus: string | null }> };
+    expect(sc.warnings.some((w) => w.ruleId === 'milestone-overdue')).toBe(true);
+    expect(sc.kpis.find((k) => k.id === 'kcb_meetings_held')!.warningStatus).toBe('预警');
+    // No target, no status.
+    expect(sc.kpis.find((k) => k.id === 'decision_closure_rate')?.warningStatus ?? null).toBeNull();
+  });
+
+  it('appends nothing more when evaluated again', async () => {
+    const before = (await srv.store.countByType()).WarningRaised ?? 0;
+    expect(before).toBeGreaterThan(0);
+    const again = await srv.evaluate();
+    expect(again.raised + again.cleared).toBe(0);
+    expect((await srv.store.countByType()).WarningRaised).toBe(before);
+  });
+});
+
+describe('when the data catches up', () => {
+  it('clears every warning of the KPI, the milestone and the source, and as-of still shows them raised', async () => {
+    srv.clock.now = new Date('2025-05-27T10:00:00+08:00');
+    await srv.append([...CATCH_UP_MEETINGS, ...MILESTONE_DONE, ...DRC_SENDS]);
+    await srv.evaluate();
+    expect((await warnings('?kpi=kcb_meetings_held')).warnings).toEqual([]);
+    const cleared = (await warnings('?status=cleared')).warnings;
+    expect(rulesOf(cleared.filter((w) => w.subject.kpiId === 'kcb_meetings_held'))).toEqual(['behind-10', 'projected-70', 'projected-90', 'yoy-10']);
+    expect(cleared.find((w) => w.ruleId === 'milestone-overdue')?.clearedAt).toBe('2025-05-27T02:00:00.000Z');
+    expect(cleared.some((w) => w.ruleId === 'source-overdue' && w.subject.sourceUnit === '发改局')).toBe(true);
+    expect((await warnings()).statuses.kcb_meetings_held).toBeUndefined();
+    // As known at the end of 26 May, the warnings were open.
+    const then = await warnings('?kpi=kcb_meetings_held&asOf=2025-05-26');
+    expect(rulesOf(then.warnings)).toEqual(['behind-10', 'projected-70', 'projected-90', 'yoy-10']);
+    expect(then.warnings.every((w) => w.state === 'open' && w.clearedAt === null)).toBe(true);
+    expect(then.statuses.kcb_meetings_held).toBe('预警');
+  });
+
+  it('raises again when time alone moves the year on (the clock, no new data), each transition once though two monitors decide it', async () => {
+    const openBefore = new Set((await warnings()).warnings.map((w) => w.warningId));
+    const raisedBefore = (await srv.store.countByType()).WarningRaised ?? 0;
+    srv.clock.now = new Date('2025-10-19T10:00:00+08:00');
+    // A second monitor, as another process would run, deciding the same transitions at the same time.
+    const other = createWarningMonitor({
+      store: srv.store,
+      rules: srv.monitoring.rules,
+      findings: async (list, today) => evaluateRules(list, await srv.monitoring.queries.readings(today)),
+      openWarningIds: async () => [],
+      now: () => srv.clock.now,
+    });
+    await Promise.all([srv.monitoring.monitor!.evaluate(), other.evaluate()]);
+    await srv.caughtUp();
+    const a = await warnings('?kpi=kcb_meetings_held');
+    expect(rulesOf(a.warnings)).toEqual(['behind-10', 'behind-25', 'projected-70', 'projected-90', 'yoy-10']);
+    const by = Object.fromEntries(a.warnings.map((w) => [w.ruleId, w]));
+    expect(by['behind-25']!.measured).toBe(30);
+    expect(by['projected-90']!.measured).toBe(60);
+    expect(by['yoy-10']!.measured).toBe(25);
+    const newlyOpen = (await warnings()).warnings.filter((w) => !openBefore.has(w.warningId)).length;
+    expect((await srv.store.countByType()).WarningRaised).toBe(raisedBefore + newlyOpen);
+  });
+});
+
+describe('the year-end projection', () => {
+  it('of a stock: seasonal from earlier years, else linear from last year end, else flat', () => {
+    // Level 30 today; earlier years rose 10 → 14 and 20 → 22 from the same day to year end: mean +3 → 33.
+    expect(forecastYearEnd({ kind: 'stock', value: 30, elapsed: 0.5, startValue: 20, earlier: [{ year: 2024, toDate: 10, full: 14 }, { year: 2023, toDate: 20, full: 22 }] }))
+      .toEqual({ projected: 33, method: 'seasonal', years: [2024, 2023] });
+    // No history: 20 at last year end, 30 at e = 0.4 → +10 per 0.4 → +15 for the remaining 0.6 → 45.
+    expect(forecastYearEnd({ kind: 'stock', value: 30, elapsed: 0.4, startValue: 20, earlier: [{ year: 2024, toDate: 0, full: 0 }] }))
+      .toEqual({ projected: 45, method: 'linear', years: [] });
+    expect(forecastYearEnd({ kind: 'ratio', value: 30, elapsed: 0.4, startValue: null, earlier: [] }).method).toBe('flat');
+  });
+
+  it('of a flow without history: the pace so far (3 at e = 0.25 → 12)', () => {
+    expect(forecastYearEnd({ kind: 'flow', value: 3, elapsed: 0.25, startValue: null, earlier: [{ year: 2024, toDate: 0, full: 0 }] })).toEqual({ projected: 12, method: 'linear', years: [] });
+  });
+});

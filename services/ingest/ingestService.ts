@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, IllegalStateError, ValidationError, type FieldIssue } from '../../contracts/errors.ts';
-import { EVENT_DEFINITIONS, isIngestEventType, type DomainEvent, type EventType, type RecordedEvent, type SourceContext } from '../../contracts/events/index.ts';
+import { EVENT_DEFINITIONS, isIngestEventType, type DomainEvent, type RecordedEvent, type SourceContext } from '../../contracts/events/index.ts';
 import { IngestRecord, type IngestReport, type RecordOutcome } from '../../contracts/ingest.ts';
 import type { AppendRequest, EventStore, ExpectedVersion } from '../../contracts/ports.ts';
 import { POLICIES, withRetry, type RetryPolicy } from '../../contracts/retry.ts';

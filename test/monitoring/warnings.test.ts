@@ -24,7 +24,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRules } from '../../projections/monitoring/evaluate.ts';
 import { forecastYearEnd } from '../../projections/monitoring/forecast.ts';
+import { createIngestService } from '../../services/ingest/ingestService.ts';
 import { createWarningMonitor } from '../../services/monitoring/monitor.ts';
+import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { CATCH_UP_MEETINGS, DRC_SENDS, MILESTONE_DONE, WARNING_EVENTS } from '../fixtures/monitoring/warningFixture.ts';
 import { startWarningServer, type WarningServer } from './warningServer.ts';
 
@@ -153,6 +155,123 @@ describe('when the data catches up', () => {
     expect(by['yoy-10']!.measured).toBe(25);
     const newlyOpen = (await warnings()).warnings.filter((w) => !openBefore.has(w.warningId)).length;
     expect((await srv.store.countByType()).WarningRaised).toBe(raisedBefore + newlyOpen);
+  });
+});
+
+describe('when the KPI tables change', () => {
+  it('evaluates by itself (no explicit call) and announces each cleared warning on the live stream', async () => {
+    // One more meeting on 18 Oct (v = 4, e = 0.8): attainment 66.7 %, gap 13.3 → behind-25 clears,
+    // behind-10 stays; projected 4 ÷ 5/6 = 4.8 (80 %) → projected-70 clears, -90 stays; 4 = 4 last year → yoy clears.
+    const controller = new AbortController();
+    const res = await fetch(`${srv.url}/api/v1/stream`, { headers: { Authorization: `Bearer ${srv.keys.viewer}` }, signal: controller.signal });
+    const reader = res.body!.getReader();
+    const seen: string[] = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let text = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+        for (const m of text.matchAll(/event: warning\ndata: (.*)\n/g)) {
+          const t = JSON.parse(m[1]!) as { transition: string; data: { ruleId: string; subject: { kpiId?: string } } };
+          if (t.data.subject.kpiId === 'kcb_meetings_held') seen.push(`${t.transition}:${t.data.ruleId}`);
+        }
+        text = text.slice(text.lastIndexOf('\n\n') + 1);
+        if (seen.length >= 3) return;
+      }
+    })();
+    const later = '2025-10-19T09:00:00+08:00';
+    const { ev } = createEventFactory('00000000-0000-4000-8e10-');
+    await srv.append([ev('kcb', 'GovernanceMeetingHeld', 'meeting-KCB-2025-4', '2025-10-18', { meetingId: 'KCB-2025-4', body: '科创办', heldOn: '2025-10-18' }, { recordedAt: later })]);
+    await expect.poll(async () => rulesOf((await warnings('?kpi=kcb_meetings_held')).warnings), { timeout: 30_000, interval: 200 }).toEqual(['behind-10', 'projected-90']);
+    await reading;
+    controller.abort();
+    expect(seen.sort()).toEqual(['cleared:behind-25', 'cleared:projected-70', 'cleared:yoy-10']);
+  });
+});
+
+describe('the warning rules API', () => {
+  const rules = async () => (await call('/warning-rules', srv.keys.admin)).body as { version: number; rules: Array<Record<string, unknown>>; history: unknown[] };
+  const put = (body: unknown, key = srv.keys.admin, raw?: string) => call('/warning-rules', key, { method: 'PUT', body: raw ?? JSON.stringify(body) });
+  const changes = async () => (await srv.store.countByType()).WarningRulesChanged ?? 0;
+
+  it('refuses viewers (403) to read or change the rules', async () => {
+    expect((await call('/warning-rules', srv.keys.viewer)).status).toBe(403);
+    expect((await put({ rules: [] }, srv.keys.viewer)).status).toBe(403);
+  });
+
+  it('refuses bad rules with a 400 naming the field, and changes nothing', async () => {
+    const current = await rules();
+    expect(current.version).toBe(1);
+    const base = current.rules;
+    const cases: Array<[unknown, string]> = [
+      [{ rules: [{ ...base[0], colour: 'red' }] }, 'rules.0.colour'],
+      [{ rules: [{ ...base[0], points: 150 }] }, 'rules.0.points'],
+      [{ rules: [{ ...base[0], severity: '严重' }] }, 'rules.0.severity'],
+      [{ rules: [base[0], base[0]] }, 'rules.1.id'],
+      [{ rules: [{ id: 'x', kind: 'sunspots', severity: '关注' }] }, 'rules.0.kind'],
+      [{ rules: base, extra: 1 }, 'extra'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await put(body);
+      expect(r.status, field).toBe(400);
+      expect((r.body.errors as Array<{ field: string }>).map((i) => i.field), field).toContain(field);
+    }
+    expect((await put(null, srv.keys.admin, '{"rules": [')).status).toBe(400);
+    expect((await call('/warning-rules', srv.keys.admin, { method: 'PUT', body: 'rules', headers: { 'Content-Type': 'text/plain' } })).status).toBe(400);
+    expect((await rules()).version).toBe(1);
+    expect(await changes()).toBe(0);
+  });
+
+  it('records a change as a WarningRulesChanged event (version 2), and the next evaluation follows it', async () => {
+    // 发改局's latest record is of 2025-05-25: 147 days old on 2025-10-19, over the default 120.
+    expect((await warnings()).warnings.some((w) => w.ruleId === 'source-overdue' && w.subject.sourceUnit === '发改局')).toBe(true);
+    const base = (await rules()).rules;
+    const next = base.map((r) => (r.kind === 'source-overdue' ? { ...r, cadenceDays: { 发改局: 200, 测试夹具: 200 } } : r));
+    const r = await put({ rules: next, basedOnVersion: 1, reason: '统计数据按季度报送' });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ version: 2, changed: true, reason: '统计数据按季度报送' });
+    const [event] = await srv.store.readStream('warningrules-main');
+    expect(event).toMatchObject({ type: 'WarningRulesChanged', data: { version: 2 } });
+    expect(String((event!.data as { changedBy: string }).changedBy)).toMatch(/^key:/);
+    expect((await rules()).history).toHaveLength(2);
+    // The same table again records nothing; an edit of a stale version is a conflict.
+    expect((await put({ rules: next })).status).toBe(200);
+    expect((await put({ rules: base, basedOnVersion: 1 })).status).toBe(409);
+    expect(await changes()).toBe(1);
+    await srv.evaluate();
+    const cleared = (await warnings('?status=cleared')).warnings.find((w) => w.ruleId === 'source-overdue' && w.subject.sourceUnit === '发改局');
+    expect(cleared?.state).toBe('cleared');
+  });
+});
+
+describe('GET /warnings with bad input', () => {
+  it('answers 400 naming the parameter', async () => {
+    for (const [query, field] of [['status=bogus', 'status'], ['kpi=no_such_kpi', 'kpi'], ['leadUnit=某局', 'leadUnit'], ['dimension=Z', 'dimension'], ['asOf=2999-01-01', 'asOf'], ['colour=red', '(query)']] as const) {
+      const r = await call(`/warnings?${query}`, srv.keys.viewer);
+      expect(r.status, query).toBe(400);
+      expect((r.body.errors as Array<{ field: string }>).map((i) => i.field), query).toContain(field);
+    }
+  });
+
+  it('filters by lead unit, dimension and severity', async () => {
+    const all = (await warnings('?status=all')).warnings;
+    expect(all.length).toBeGreaterThan(0);
+    const g = (await warnings('?dimension=G')).warnings;
+    expect(g.length).toBeGreaterThan(0);
+    expect(g.every((w) => ['kcb_meetings_held', 'kcw_meetings_held', 'task_milestone_completion'].includes(w.subject.kpiId ?? ''))).toBe(true);
+    const severe = (await warnings('?status=预警')).warnings;
+    expect(severe.every((w) => w.severity === '预警' && w.state === 'open')).toBe(true);
+    expect((await warnings('?leadUnit=组织部')).warnings).toEqual([]);
+  });
+});
+
+describe('a department sending a monitoring event', () => {
+  it('is refused: warnings are the platform\'s own record', async () => {
+    const ingest = createIngestService({ store: srv.store, personSalt: 'test' });
+    const report = await ingest.ingest([{ type: 'WarningRaised', source: { system: '某系统' }, data: {} }], { actor: 'key:test' });
+    expect(report.results[0]).toMatchObject({ status: 'rejected', issues: [{ field: 'type' }] });
   });
 });
 

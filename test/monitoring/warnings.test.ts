@@ -21,6 +21,7 @@
  * 发改局 last record 2025-01-20: on 2025-05-26 that is 11 + 28 + 31 + 30 + 26 = 126 days > 120
  *   → source-overdue (关注); a record of 2025-05-25 → 1 day → cleared.
  */
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRules } from '../../projections/monitoring/evaluate.ts';
 import { forecastYearEnd } from '../../projections/monitoring/forecast.ts';
@@ -64,7 +65,7 @@ async function warnings(query = ''): Promise<WarningsAnswer> {
 const rulesOf = (ws: Warning[]) => ws.map((w) => w.ruleId).sort();
 
 beforeAll(async () => {
-  srv = await startWarningServer(WARNING_EVENTS, { now: new Date('2025-05-26T10:00:00+08:00') });
+  srv = await startWarningServer(WARNING_EVENTS, { now: new Date('2025-05-26T10:00:00+08:00'), dashboards: true });
   await srv.evaluate();
 }, 120_000);
 
@@ -113,6 +114,34 @@ describe('when kcb_meetings_held is behind on 2025-05-26', () => {
     expect(again.raised + again.cleared).toBe(0);
     expect((await srv.store.countByType()).WarningRaised).toBe(before);
   });
+});
+
+describe('the leadership screen on 2025-05-26', () => {
+  it('shows a 预警 badge on the kcb_meetings_held card and the warnings in the scorecard (real browser)', async () => {
+    const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (err) => problems.push(err.message));
+      await page.goto(`${srv.url}/#key=${srv.keys.viewer}`);
+      const badge = page.locator('.card[data-kpi="kcb_meetings_held"] .warn-badge');
+      await badge.waitFor();
+      expect(await badge.textContent()).toBe('预警');
+      expect(await badge.getAttribute('title')).toContain('落后于时序进度');
+      expect(await page.locator('.card[data-kpi="kcb_meetings_held"]').getAttribute('aria-label')).toContain('预警');
+      await page.getByRole('tab', { name: '部门考核' }).click();
+      await page.getByLabel('牵头单位').selectOption('科创局');
+      await page.getByLabel('年度').selectOption('2025');
+      await page.getByRole('button', { name: '查询' }).click();
+      await page.locator('ul.warn-list li').first().waitFor();
+      expect(await page.locator('tr[data-kpi="kcb_meetings_held"] .warn-badge').textContent()).toBe('预警');
+      expect(await page.locator('ul.warn-list').textContent()).toContain('省级平台认定申报');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
 
 describe('when the data catches up', () => {

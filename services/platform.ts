@@ -258,6 +258,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const kpis = kpiTables?.kpis ?? (olap ? createKpiQueries(olap) : undefined);
   // Early warning: the monitor runs beside the materializer; the rules and warnings are read where the API runs.
   let monitoring: MonitoringRoot | undefined;
+  // No evaluation while sample history is being seeded: half a history would raise warnings that
+  // the rest of it clears, and the log would keep both.
+  let seedingDone = false;
   if (store && olap && (services.has('api') || kpiTables?.materializer)) {
     const live = runner;
     monitoring = startMonitoring({
@@ -265,7 +268,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       olap,
       kpis: createKpiQueries(olap),
       ...(kpiTables?.materializer ? { materializer: kpiTables.materializer } : {}),
-      ...(live ? { ready: async () => (await live.status()).every((s) => s.state === 'live') } : {}),
+      ready: async () => seedingDone && (!live || (await live.status()).every((s) => s.state === 'live')),
       log: log.child({ name: 'warnings' }),
     });
     const m = monitoring;
@@ -384,6 +387,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           }
         })().catch((err: unknown) => log.error({ err }, 'seeding failed'))
       : Promise.resolve();
+  void seeded.finally(() => {
+    seedingDone = true;
+  });
 
   let stopped = false;
   return {

@@ -47,6 +47,8 @@ export interface KpiAssessment {
 }
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
+/** Four significant digits, for a projected value in a sentence. */
+const sig4 = (n: number) => Number(n.toPrecision(4));
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 /**
@@ -93,7 +95,7 @@ export function evaluateRules(rules: readonly WarningRule[], readings: Readings)
         for (const { m, a } of assessed) {
           if (!a || !(a.projectedPct < rule.belowPct)) continue;
           out.push({ ...base, subject: kpiSubject(m.kpi), period: String(m.year), measured: r1(a.projectedPct), threshold: rule.belowPct,
-            message: `${m.kpi.name.zh}: 预计年末达到 ${a.forecast.projected} (${m.kpi.valueUnit}), 完成目标 ${r1(a.projectedPct)}%, 低于 ${rule.belowPct}%` });
+            message: `${m.kpi.name.zh}: 预计年末达到 ${sig4(a.forecast.projected)} (${m.kpi.valueUnit}), 完成目标 ${r1(a.projectedPct)}%, 低于 ${rule.belowPct}%` });
         }
         break;
       case 'yoy-decline':

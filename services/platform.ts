@@ -263,10 +263,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let seedingDone = false;
   if (store && olap && (services.has('api') || kpiTables?.materializer)) {
     const live = runner;
+    // An engine session of its own: an evaluation's reads never queue behind the runner's writes.
+    const session = await openOlap(config);
+    stops.push(() => session.close());
     monitoring = startMonitoring({
       store,
-      olap,
-      kpis: createKpiQueries(olap),
+      olap: session,
+      kpis: createKpiQueries(session),
       ...(kpiTables?.materializer ? { materializer: kpiTables.materializer } : {}),
       ready: async () => seedingDone && (!live || (await live.status()).every((s) => s.state === 'live')),
       log: log.child({ name: 'warnings' }),

@@ -46,6 +46,7 @@ export interface WarningMonitorOptions {
 
 export interface EvaluationSummary {
   today: string;
+  ms: number;
   rulesVersion: number;
   findings: number;
   raised: number;
@@ -113,6 +114,7 @@ export function createWarningMonitor(options: WarningMonitorOptions): WarningMon
   }
 
   async function evaluateOnce(): Promise<EvaluationSummary> {
+    const started = Date.now();
     const today = shanghaiToday(now());
     const ruleSet = await options.rules.current();
     const findings = await options.findings(ruleSet.rules, today);
@@ -139,7 +141,7 @@ export function createWarningMonitor(options: WarningMonitorOptions): WarningMon
       } else if (open) knownOpen.add(warningId);
       else knownOpen.delete(warningId);
     }
-    const summary = { today, rulesVersion: ruleSet.version, findings: findings.length, raised, cleared };
+    const summary = { today, ms: Date.now() - started, rulesVersion: ruleSet.version, findings: findings.length, raised, cleared };
     if (raised + cleared > 0) options.log?.info(summary, `warnings: ${raised} raised, ${cleared} cleared (rules v${ruleSet.version}, ${today})`);
     return summary;
   }

@@ -270,7 +270,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       store,
       olap: session,
       kpis: createKpiQueries(session),
-      ...(kpiTables?.materializer ? { materializer: kpiTables.materializer } : {}),
+      // The monitor writes events of its own; WARNINGS=false leaves the store to the departments.
+      ...(kpiTables?.materializer && config.WARNINGS ? { materializer: kpiTables.materializer } : {}),
       ready: async () => seedingDone && (!live || (await live.status()).every((s) => s.state === 'live')),
       log: log.child({ name: 'warnings' }),
     });

@@ -94,7 +94,8 @@ describe('npm start on an empty data folder', () => {
       await new Promise((r) => setTimeout(r, 1000));
     }
     expect(open.warnings.every((w) => w.state === 'open' && w.message.length > 0)).toBe(true);
-    expect(Object.keys(open.statuses).length).toBeGreaterThan(0);
+    // The sample sets this year's technology-contract target as a stretch (×1.6): off track.
+    expect(open.statuses.tech_contract_turnover).toBe('预警');
     // Evaluations wait for the seeding to end: nothing was raised on half a history and cleared since.
     expect((await getJson<Answer>(`${base}/api/v1/warnings?status=cleared`, keys.viewer!)).warnings).toEqual([]);
   }, 240_000);

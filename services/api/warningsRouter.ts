@@ -7,14 +7,6 @@ import { actorOf, principalOf } from '../auth/keyring.ts';
 import type { RuleBook } from '../monitoring/ruleBook.ts';
 import { AsOfParam, parseQuery } from './parseQuery.ts';
 
-export interface WarningFilterQuery {
-  leadUnit?: string;
-  dimension?: string;
-  kpi?: string;
-  status?: 'open' | 'cleared' | 'all' | '关注' | '预警';
-  asOf?: string;
-}
-
 /** A warning as GET /api/v1/warnings lists it (projections/monitoring's WarningView satisfies it). */
 export interface WarningItem {
   warningId: string;
@@ -36,6 +28,9 @@ export const WarningsQuery = z.strictObject({
   status: z.enum(['open', 'cleared', 'all', '关注', '预警'], { error: 'status 应为 open、cleared、all、关注 或 预警' }).default('open'),
   asOf: AsOfParam,
 });
+
+/** The filters of GET /warnings (status defaults to `open`). */
+export type WarningFilterQuery = Partial<z.output<typeof WarningsQuery>>;
 
 /** Per KPI, the worst open warning: 预警 over 关注 (a KPI with a target and none is 正常). */
 export function kpiStatuses(warnings: readonly WarningItem[]): Record<string, KpiWarningStatus> {

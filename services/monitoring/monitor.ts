@@ -90,6 +90,7 @@ export function createWarningMonitor(options: WarningMonitorOptions): WarningMon
   async function append(warningId: string, version: number, type: 'WarningRaised' | 'WarningCleared', data: WarningEvent['data'], today: string): Promise<boolean> {
     const streamId = warningStreamId(warningId);
     const recordedAt = now().toISOString();
+    // The two types share one payload schema; TS cannot narrow the union on a `type` variable.
     const event = {
       type, schemaVersion: 1, eventId: uuidV5(`warning:${warningId}:${version}`), streamId, occurredAt: today, recordedAt,
       source: { system: '创新大脑预警' }, actor: 'system:monitor', data,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { shanghaiToday } from '../../contracts/dates.ts';
 import { ConflictError } from '../../contracts/errors.ts';
-import type { DomainEvent, DomainEventOf } from '../../contracts/events/index.ts';
+import { EVENT_DEFINITIONS, type DomainEvent, type DomainEventOf } from '../../contracts/events/index.ts';
 import type { WarningFinding, WarningRule } from '../../contracts/events/monitoring.ts';
 import type { EventStore } from '../../contracts/ports.ts';
 import { uuidV5 } from '../ingest/eventId.ts';
@@ -92,7 +92,7 @@ export function createWarningMonitor(options: WarningMonitorOptions): WarningMon
     const recordedAt = now().toISOString();
     // The two types share one payload schema; TS cannot narrow the union on a `type` variable.
     const event = {
-      type, schemaVersion: 1, eventId: uuidV5(`warning:${warningId}:${version}`), streamId, occurredAt: today, recordedAt,
+      type, schemaVersion: EVENT_DEFINITIONS[type].version, eventId: uuidV5(`warning:${warningId}:${version}`), streamId, occurredAt: today, recordedAt,
       source: { system: '创新大脑预警' }, actor: 'system:monitor', data,
     } as DomainEvent;
     try {

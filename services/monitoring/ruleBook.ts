@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../contracts/errors.ts';
-import type { DomainEventOf } from '../../contracts/events/index.ts';
+import { EVENT_DEFINITIONS, type DomainEventOf } from '../../contracts/events/index.ts';
 import { DEFAULT_WARNING_RULES, WarningRules, type WarningRule } from '../../contracts/events/monitoring.ts';
 import type { EventStore } from '../../contracts/ports.ts';
 import { canonicalJson, uuidV5 } from '../ingest/eventId.ts';
@@ -70,7 +70,7 @@ export function createRuleBook(deps: { store: EventStore; now?: () => Date }): R
       const data = { version, rules: change.rules, changedBy: actor, ...(change.reason ? { reason: change.reason } : {}) };
       await deps.store.append(
         RULES_STREAM,
-        [{ type: 'WarningRulesChanged', schemaVersion: 1, eventId: uuidV5(`warning-rules:${version}:${canonicalJson(change.rules)}`), streamId: RULES_STREAM, occurredAt: recordedAt, recordedAt, source: { system: '创新大脑' }, actor, data }],
+        [{ type: 'WarningRulesChanged', schemaVersion: EVENT_DEFINITIONS.WarningRulesChanged.version, eventId: uuidV5(`warning-rules:${version}:${canonicalJson(change.rules)}`), streamId: RULES_STREAM, occurredAt: recordedAt, recordedAt, source: { system: '创新大脑' }, actor, data }],
         { expectedVersion: streamVersion < 0 ? 'no_stream' : streamVersion },
       );
       return { ...(await read()).view, changed: true };

@@ -118,4 +118,11 @@ export interface EventSource {
    */
   readonly ordered?: boolean;
   start(fromPosition: number, onBatch: (events: RecordedEvent[]) => Promise<void>): Promise<{ stop(): Promise<void>; done: Promise<void> }>;
+  /**
+   * For an unordered source: the highest global position P such that every event at or before P
+   * has been delivered and its onBatch resolved, by every consumer sharing this source (all the
+   * workers of a Kafka consumer group). Never decreases within a process. The highest position
+   * handled is not that: a lagging partition may still hold lower positions.
+   */
+  watermark?(): Promise<number>;
 }

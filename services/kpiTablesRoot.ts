@@ -17,6 +17,8 @@ export interface KpiTablesRoot {
   kpis: KpiQueries;
   /** What KPI answers reflect now (undefined until the tables are first built). */
   version(): string | undefined;
+  /** The position and record instant KPI answers reflect (undefined until the tables are first built). */
+  head(): { position: number; recordedAt: string } | undefined;
   changes?: KpiChangeFeed;
   onKpiError(kpiId: string, err: unknown): void;
   materializer?: KpiMaterializer;
@@ -64,6 +66,10 @@ export async function startKpiTables(options: {
   const m = materializer;
   return {
     kpis: createKpiQueries(viewer, { source }),
+    head() {
+      const h = head();
+      return h ? { position: h.position, recordedAt: h.recordedAt } : undefined;
+    },
     version() {
       const h = head();
       if (h) position.set(h.position);

@@ -8,17 +8,23 @@ import type http from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import { InfrastructureError } from '../contracts/errors.ts';
+import { MOUNTS } from '../contracts/api/routes.ts';
 import { dashboardsRouter } from './http/dashboards.ts';
+import { healthRouter } from './http/health.ts';
 import type { EventStore, OlapClient } from '../contracts/ports.ts';
 import { PROJECTIONS } from '../projections/registry.ts';
 import { createKpiQueries } from '../projections/kpi/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../projections/runner/storeEventSource.ts';
+import { createEntityQueries } from '../projections/entities/profiles.ts';
 import { readProjectionStatus } from '../projections/runner/readStatus.ts';
 import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
 import type { EventSource } from '../contracts/ports.ts';
+import { createWarningsRouter } from './api/warningsRouter.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
+import { createEntityRouter } from './api/entities.ts';
 import { createExportRouter } from './api/exports.ts';
+import { createOpenApiRouter } from './api/openapi.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';
 import { createRelay, type Relay } from './bus/relay.ts';
 import { kafkaEventSource } from './bus/kafkaEventSource.ts';
@@ -291,40 +297,62 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   app.use(httpMetrics(metrics));
   app.use(accessLog(log.child({ name: 'http' })));
   app.use(securityHeaders());
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', services: [...services] });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, boolean> = { started: ready };
-    if (store) checks.store = await store.head().then(() => true, () => false);
-    if (olap) checks.olap = await olap.ping().catch(() => false);
-    const ok = Object.values(checks).every(Boolean);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
-  });
-  // Metrics tell volumes, store head and memory: for any holder of a key (as /api/v1/status), not
-  // for anyone who can reach the port. Prometheus scrapes with a key of its own (docs/operations.md).
-  app.get('/metrics', keyring.requireRole('viewer', 'ingest'), async (_req, res) => {
-    if (store) metrics.storeHead.set((await store.head()).position);
-    for (const p of await projectionStatus()) {
-      metrics.projectionLag.set({ projection: p.name }, p.lagEvents);
-      metrics.projectionAheadOfStore.set({ projection: p.name }, p.state === 'ahead-of-store' ? 1 : 0);
-    }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  if (ingest) app.use('/api/v1/ingest', createIngestRouter({ ingest, keyring, limits: ingestLimitsOf(config) }));
+  app.use(
+    MOUNTS.root,
+    healthRouter({
+      services: [...services],
+      checks: async () => {
+        const checks: Record<string, boolean> = { started: ready };
+        if (store) checks.store = await store.head().then(() => true, () => false);
+        if (olap) checks.olap = await olap.ping().catch(() => false);
+        return checks;
+      },
+      // Metrics tell volumes, store head and memory: for any holder of a key (as /api/v1/status), not
+      // for anyone who can reach the port. Prometheus scrapes with a key of its own (docs/operations.md).
+      requireKey: keyring.requireRole('viewer', 'ingest'),
+      metrics: async () => {
+        if (store) metrics.storeHead.set((await store.head()).position);
+        for (const p of await projectionStatus()) {
+          metrics.projectionLag.set({ projection: p.name }, p.lagEvents);
+          metrics.projectionAheadOfStore.set({ projection: p.name }, p.state === 'ahead-of-store' ? 1 : 0);
+        }
+        return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+      },
+    }),
+  );
+  // The API contract and its reference page: public, whatever services this process runs.
+  app.use(MOUNTS.api, createOpenApiRouter());
+  if (ingest) app.use(MOUNTS.ingest, createIngestRouter({ ingest, keyring, limits: ingestLimitsOf(config) }));
   if (kpis) {
     // The routers name roles as strings; the keyring checks them against its own list.
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>));
-    app.use('/api/v1/exports', createExportRouter({ kpis, requireRole }));
+    app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole }));
+    if (olap && services.has('api')) {
+      // Profiles read the fact tables on a session of their own: never queued behind projection
+      // writes or the KPI screens' reads.
+      const profilesOlap = await openOlap(config);
+      stops.push(() => profilesOlap.close());
+      const profiles = createEntityQueries(profilesOlap);
+      const facts = createKpiQueries(profilesOlap);
+      app.use(
+        MOUNTS.api,
+        createEntityRouter({
+          entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
+          ...(store ? { readStream: (streamId: string) => store.readStream(streamId) } : {}),
+          requireRole,
+        }),
+      );
+    }
+    if (monitoring) app.use(MOUNTS.api, createWarningsRouter({ list: (f) => monitoring!.queries.warnings(f), rules: monitoring.rules }, requireRole));
     app.use(
-      '/api/v1',
+      MOUNTS.api,
       createApiRouter({
         storeHead: async () => (store ? store.head() : { position: 0, events: 0 }),
         projections: projectionStatus,
         kpis,
         requireRole,
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
-        ...(kpiTables ? { kpiVersion: () => kpiTables.version(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
+        ...(kpiTables ? { kpiVersion: () => kpiTables.version(), kpiTablesHead: () => kpiTables.head(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
         ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
         ...(monitoring ? { warnings: { list: (f) => monitoring!.queries.warnings(f), rules: monitoring.rules } } : {}),
         ...(monitoring?.monitor ? { warningFeed: { subscribe: (l) => monitoring!.monitor!.onTransition(l) } } : {}),

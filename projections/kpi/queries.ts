@@ -19,10 +19,11 @@ import {
   type ScorecardEntry,
 } from '../../contracts/kpis.ts';
 import type { OlapClient, OlapParams } from '../../contracts/ports.ts';
+import type { EntityKpiMembership } from '../../contracts/entities.ts';
 import { shanghaiDate, shanghaiToday } from '../../contracts/dates.ts';
 import { KPI_IMPLS, MILESTONES, type KpiImpl } from './definitions.ts';
 import { monthsIn, periodOfLabel, periodsBetween, previousPeriod, samePeriodLastYear, type Period } from './periods.ts';
-import { live, NO_POSITION_BOUND, QUERY_SETTINGS, SHARED_CTES } from './sql.ts';
+import { lit, live, NO_POSITION_BOUND, QUERY_SETTINGS, SHARED_CTES } from './sql.ts';
 
 /** The latest instant a DateTime64(3) holds: "as known now". */
 export const NOW = '2299-12-31 23:59:59.999';
@@ -78,6 +79,11 @@ export interface KpiQueries {
   latest(kpiId: string, options?: { today?: string }): Promise<KpiLatest | null>;
   /** Whether a KPI of the catalog has a query (every P1 does). */
   isComputed(kpiId: string): boolean;
+  /**
+   * The KPIs an entity counts in at their latest period (as `latest()` reports it), with what it
+   * adds to the value and to the denominator: one query over every computed KPI's items.
+   */
+  memberships(entityId: string, options?: AsOfOption): Promise<EntityKpiMembership[]>;
   /**
    * Computes points from the fact tables, reflecting only events up to `maxPosition`, with periods
    * under way evaluated on `knownOn` (the KPI tables' materializer; same SQL as every read).
@@ -285,6 +291,48 @@ ${QUERY_SETTINGS}`,
           };
         }),
       };
+    },
+
+    async memberships(entityId, options = {}) {
+      const asOf = asOfParam(options.asOf);
+      const today = knownOnOf(asOf);
+      // Only KPIs whose items can hold the entity: their SQL names one of its statuses or flows,
+      // or the annual reports it has (evaluating every KPI's items costs seconds).
+      const [facts] = await olap.query<{ statuses: string[]; flows: string[]; financials: number }>(
+        `SELECT (SELECT groupUniqArray(status) FROM fact_status_intervals WHERE entity_id = {entity:String}) AS statuses,
+           (SELECT groupUniqArray(flow) FROM fact_flows WHERE subject_id = {entity:String} OR party_id = {entity:String}) AS flows,
+           (SELECT count() FROM fact_financials WHERE uscc = {entity:String}) AS financials`,
+        { entity: entityId },
+      );
+      const literals = [...(facts?.statuses ?? []), ...(facts?.flows ?? [])].map((v) => `'${v}'`);
+      const computed = KPI_CATALOG.filter((k) => {
+        const impl = KPI_IMPLS[k.id];
+        if (!impl) return false;
+        const sql = impl.items("''");
+        return literals.some((l) => sql.includes(l)) || (Number(facts?.financials ?? 0) > 0 && sql.includes('fact_financials'));
+      });
+      if (computed.length === 0) return [];
+      const periods = new Map<string, Period>();
+      const parts = computed.map((k) => {
+        const period = latestPeriod(k, today);
+        periods.set(period.label, period);
+        return `SELECT ${lit(k.id)} AS kpi_id, it.period AS period, sum(toFloat64(it.x)) AS x, sum(toFloat64(it.y)) AS y
+          FROM (${KPI_IMPLS[k.id]!.items("''")}) AS it WHERE it.period = ${lit(period.label)} AND it.entity = {entity:String} GROUP BY it.period`;
+      });
+      const rows = await olap.query<{ kpi_id: string; period: string; x: number; y: number }>(
+        `WITH ${SHARED_CTES}\n${parts.join('\nUNION ALL\n')}\n${QUERY_SETTINGS}`,
+        { ...periodParams([...periods.values()], asOf, UNBOUNDED), entity: entityId },
+      );
+      return rows
+        .map((r) => {
+          const kpi = kpiById(r.kpi_id)!;
+          const x = Number(r.x);
+          const y = Number(r.y);
+          const counts = kpi.kind === 'stock' || kpi.kind === 'flow' ? `计 ${x} ${kpi.valueUnit}` : `分子 ${x}, 分母 ${y}`;
+          return { kpiId: kpi.id, name: kpi.name.zh, period: r.period, contribution: x, denominator: y, unit: kpi.valueUnit, reason: `计入「${kpi.name.zh}」${r.period}: ${counts}` };
+        })
+        .filter((m) => m.contribution !== 0 || m.denominator !== 0)
+        .sort((a, b) => a.kpiId.localeCompare(b.kpiId));
     },
 
     async latest(kpiId, options = {}) {

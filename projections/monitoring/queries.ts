@@ -1,4 +1,5 @@
 import { DEFAULT_TARGETS, KPI_CATALOG, LeadUnit, TASK_LEAD_UNITS, type KpiDefinition } from '../../contracts/kpis.ts';
+import type { WarningView } from '../../contracts/warningView.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { MILESTONES } from '../kpi/definitions.ts';
 import { asOfParam, NOW, type KpiQueries } from '../kpi/queries.ts';
@@ -19,26 +20,7 @@ export interface WarningFilter {
   asOf?: string;
 }
 
-/** One warning as known at an instant: its latest transition and the figures it carries. */
-export interface WarningView {
-  warningId: string;
-  state: 'open' | 'cleared';
-  severity: string;
-  ruleId: string;
-  ruleKind: string;
-  rulesVersion: number;
-  subject: { kind: string; key: string; kpiId: string | null; leadUnit: string | null; dimension: string | null; task: number | null; milestoneId: string | null; sourceUnit: string | null };
-  period: string;
-  evaluatedOn: string;
-  measured: number | null;
-  threshold: number;
-  message: string;
-  /** When the warning (this episode) was raised and, if cleared, when; record instants (UTC). */
-  raisedAt: string;
-  clearedAt: string | null;
-  /** The event of the latest transition. */
-  eventId: string;
-}
+export type { WarningView };
 
 export interface MonitoringQueries {
   /** What the rules look at, as known now, periods under way evaluated on `today`. */
@@ -122,15 +104,16 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
         { asOf: asOfParam(filter.asOf), leadUnit: filter.leadUnit ?? '', dimension: filter.dimension ?? '', kpi: filter.kpi ?? '', severity: status },
       );
       const opt = (v: unknown) => (v === '' || v === null || v === undefined ? null : String(v));
-      return rows.map((r) => ({
+      return rows.map((r): WarningView => ({
         warningId: String(r.warning_id),
-        state: r.last === 'raised' ? ('open' as const) : ('cleared' as const),
-        severity: String(r.severity),
+        state: r.last === 'raised' ? 'open' : 'cleared',
+        // The columns hold only what the event schemas allowed in.
+        severity: String(r.severity) as WarningView['severity'],
         ruleId: String(r.rule_id),
-        ruleKind: String(r.rule_kind),
+        ruleKind: String(r.rule_kind) as WarningView['ruleKind'],
         rulesVersion: Number(r.rules_version),
         subject: {
-          kind: String(r.subject_kind), key: String(r.subject_key), kpiId: opt(r.kpi_id), leadUnit: opt(r.lead_unit), dimension: opt(r.dimension),
+          kind: String(r.subject_kind) as WarningView['subject']['kind'], key: String(r.subject_key), kpiId: opt(r.kpi_id), leadUnit: opt(r.lead_unit), dimension: opt(r.dimension),
           task: Number(r.task) || null, milestoneId: opt(r.milestone_id), sourceUnit: opt(r.source_unit),
         },
         period: String(r.period),

@@ -1,12 +1,11 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { z } from 'zod';
+import { ExportDrilldownQuery as DrilldownQuery, ExportScorecardQuery as ScorecardQuery, ExportSeriesQuery as SeriesQuery } from '../../contracts/api/exports.ts';
 import { ValidationError } from '../../contracts/errors.ts';
-import { PeriodLabel } from '../../contracts/events/governance.ts';
 import { shanghaiToday } from '../../contracts/dates.ts';
-import { Grain, LeadUnit, kpiById, type KpiDefinition } from '../../contracts/kpis.ts';
+import { LeadUnit, kpiById, type KpiDefinition } from '../../contracts/kpis.ts';
 import type { KpiReader } from './kpiReader.ts';
-import { AsOfParam, parseQuery } from './parseQuery.ts';
-import { CONTENT_TYPES, EXPORT_FORMATS, EXTENSIONS, contentDisposition, encode, type ExportFormat } from './export/encode.ts';
+import { parseQuery } from './parseQuery.ts';
+import { CONTENT_TYPES, EXTENSIONS, contentDisposition, encode, type ExportFormat } from './export/encode.ts';
 import {
   GRAIN_ZH,
   drilldownDocument,
@@ -23,32 +22,6 @@ export interface ExportDeps {
 
 /** The header every export carries: the "as known at" instant it was computed for. */
 export const AS_OF_HEADER = 'X-Brain-As-Of';
-
-const RANGE = /^\d{4}(-(\d{2}(-\d{2})?|H[12]|Q[1-4]))?$/;
-
-const Format = z.enum(EXPORT_FORMATS, { error: `format 应为 ${EXPORT_FORMATS.join('、')} 之一` }).default('xlsx');
-
-const ScorecardQuery = z.object({
-  period: PeriodLabel,
-  asOf: AsOfParam,
-  format: Format,
-  part: z.enum(['kpis', 'milestones'], { error: 'part 应为 kpis 或 milestones' }).default('kpis'),
-});
-const SeriesQuery = z.object({
-  from: z.string().regex(RANGE, { error: 'from 应为日期 (YYYY-MM-DD) 或期间 (2025、2025-H1、2025-Q3、2025-07)' }).default('2023-01'),
-  to: z.string().regex(RANGE, { error: 'to 应为日期 (YYYY-MM-DD) 或期间 (2025、2025-H1、2025-Q3、2025-07)' }).optional(),
-  grain: Grain.default('quarter'),
-  breakdown: z.string().max(32).optional(),
-  asOf: AsOfParam,
-  format: Format,
-});
-const DrilldownQuery = z.object({
-  period: PeriodLabel,
-  breakdown: z.string().max(32).optional(),
-  value: z.string().max(64).optional(),
-  asOf: AsOfParam,
-  format: Format,
-});
 
 /** The as-of instant of an export: the one asked for (validated by AsOfParam), or now. */
 const resolveAsOf = (asOf: string | undefined): Date => (asOf === undefined ? new Date() : new Date(asOf));

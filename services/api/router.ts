@@ -1,21 +1,14 @@
 import express, { type Request, type Router } from 'express';
-import { z } from 'zod';
+import { DrilldownQuery, ScorecardQuery, SeriesQuery, type KpiChange, type ProjectionStatus } from '../../contracts/api/kpis.ts';
 import { NotFoundError } from '../../contracts/errors.ts';
-import { PeriodLabel } from '../../contracts/events/governance.ts';
 import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, kpiById } from '../../contracts/kpis.ts';
 import type { StoreHead } from '../../contracts/ports.ts';
 import type { KpiReader } from './kpiReader.ts';
-import { AsOfParam, parseQuery } from './parseQuery.ts';
-import { createWarningsRouter, kpiStatuses, type WarningsDeps } from './warningsRouter.ts';
+import { parseQuery } from './parseQuery.ts';
+import { kpiStatuses, type WarningsDeps } from './warningsRouter.ts';
 
-export interface ProjectionStatusView {
-  name: string;
-  version: number;
-  checkpoint: number;
-  lagEvents: number;
-  lagSeconds: number;
-  state: string;
-}
+/** One projection's progress, as GET /status shows it (contracts/api/kpis.ts). */
+export type ProjectionStatusView = ProjectionStatus;
 
 export interface ApiDeps {
   storeHead(): Promise<StoreHead>;
@@ -33,6 +26,8 @@ export interface ApiDeps {
    * tables: the response cache keys on it instead of the projection checkpoints.
    */
   kpiVersion?(): string | undefined;
+  /** Where the KPI tables stand (GET /status `kpiTables`): the store position and record instant they reflect. */
+  kpiTablesHead?(): { position: number; recordedAt: string } | undefined;
   /** A KPI's query failed while listing /kpis: count it and log it (the answer shows the error). */
   onKpiError?(kpiId: string, err: unknown): void;
   /** KPI value changes as they land in the KPI tables (GET /stream); absent: the route answers 404. */
@@ -56,19 +51,8 @@ export interface WarningFeed {
   subscribe(listener: (t: WarningStreamEvent) => void): () => void;
 }
 
-/** One KPI value that changed, as the stream sends it. */
-export interface KpiChangeEvent {
-  kpiId: string;
-  slot: string;
-  period: string;
-  breakdown: string;
-  breakdownValue: string;
-  oldValue: number | null;
-  newValue: number | null;
-  change: string;
-  position: number;
-  recordedAt: string;
-}
+/** One KPI value that changed, as the stream sends it (contracts/api/kpis.ts). */
+export type KpiChangeEvent = KpiChange;
 
 export interface KpiChangeFeed {
   /** Calls `listener` with each batch of changes (one per materializer run); returns the unsubscribe. */
@@ -112,23 +96,6 @@ function createResponseCache(limit: number, staleMs: number) {
   };
 }
 
-const SeriesQuery = z.object({
-  from: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, { error: 'from 应为 YYYY、YYYY-MM 或 YYYY-MM-DD' }).default('2023-01'),
-  to: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, { error: 'to 应为 YYYY、YYYY-MM 或 YYYY-MM-DD' }).optional(),
-  grain: z.enum(['month', 'quarter', 'half', 'year', 'ytd']).default('quarter'),
-  asOf: AsOfParam,
-  breakdown: z.string().max(32).optional(),
-});
-const DrilldownQuery = z.object({
-  period: PeriodLabel,
-  asOf: AsOfParam,
-  value: z.string().max(64).optional(),
-});
-const ScorecardQuery = z.object({
-  period: PeriodLabel,
-  asOf: AsOfParam,
-});
-
 function kpiOr404(id: string) {
   const kpi = kpiById(id);
   if (!kpi) throw new NotFoundError(`unknown KPI "${id}"; GET /api/v1/kpis lists the ids`);
@@ -156,7 +123,13 @@ export function createApiRouter(deps: ApiDeps): Router {
 
   router.get('/status', anyRole, async (_req, res) => {
     const [head, projections] = await Promise.all([deps.storeHead(), deps.projections()]);
-    res.json({ store: { head: head.position, events: head.events }, projections });
+    const kpiTables = deps.kpiTablesHead?.();
+    res.json({
+      store: { head: head.position, events: head.events },
+      projections,
+      // KPI answers reflect this position (null: tables not built yet, or none in this process).
+      kpiTables: kpiTables ? { position: kpiTables.position, recordedAt: kpiTables.recordedAt } : null,
+    });
   });
 
   router.get('/kpis', viewer, async (req, res) => {
@@ -245,7 +218,6 @@ export function createApiRouter(deps: ApiDeps): Router {
     });
   });
 
-  if (deps.warnings) router.use(createWarningsRouter(deps.warnings, deps.requireRole));
 
   router.post('/admin/projections/:name/rebuild', admin, async (req, res) => {
     if (!deps.rebuildProjection) throw new NotFoundError('this process runs no projections (SERVICES has no projector)');

@@ -1,39 +1,22 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
 import { ValidationError } from '../../contracts/errors.ts';
 import type { KpiWarningStatus } from '../../contracts/events/monitoring.ts';
-import { Dimension, KPI_IDS, LeadUnit } from '../../contracts/kpis.ts';
+import { WarningsQuery, type WarningView } from '../../contracts/monitoring.ts';
 import { actorOf, principalOf } from '../auth/keyring.ts';
 import type { RuleBook } from '../monitoring/ruleBook.ts';
-import { AsOfParam, parseQuery } from './parseQuery.ts';
-
-/** A warning as GET /api/v1/warnings lists it (projections/monitoring's WarningView satisfies it). */
-export interface WarningItem {
-  warningId: string;
-  state: 'open' | 'cleared';
-  severity: string;
-  subject: { kpiId: string | null; leadUnit: string | null };
-}
+import { parseQuery } from './parseQuery.ts';
 
 /** What early warning offers the read API (services do not import projections; the composition root joins them). */
 export interface WarningsDeps {
-  list(filter: WarningFilterQuery): Promise<WarningItem[]>;
+  list(filter: WarningFilterQuery): Promise<WarningView[]>;
   rules: RuleBook;
 }
 
-export const WarningsQuery = z.strictObject({
-  leadUnit: LeadUnit.optional(),
-  dimension: Dimension.optional(),
-  kpi: z.string().refine((id) => KPI_IDS.includes(id), { error: '没有这个指标 (GET /api/v1/kpis 列出指标编号)' }).optional(),
-  status: z.enum(['open', 'cleared', 'all', '关注', '预警'], { error: 'status 应为 open、cleared、all、关注 或 预警' }).default('open'),
-  asOf: AsOfParam,
-});
-
 /** The filters of GET /warnings (status defaults to `open`). */
-export type WarningFilterQuery = Partial<z.output<typeof WarningsQuery>>;
+export type WarningFilterQuery = Partial<WarningsQuery>;
 
 /** Per KPI, the worst open warning: 预警 over 关注 (a KPI with a target and none is 正常). */
-export function kpiStatuses(warnings: readonly WarningItem[]): Record<string, KpiWarningStatus> {
+export function kpiStatuses(warnings: readonly WarningView[]): Record<string, KpiWarningStatus> {
   const out: Record<string, KpiWarningStatus> = {};
   for (const w of warnings) {
     const id = w.subject.kpiId;

@@ -1,4 +1,4 @@
-import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { BrainError } from '../../contracts/errors.ts';
 import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventSource } from '../../contracts/ports.ts';
@@ -45,10 +45,37 @@ export interface KafkaSourceHandle {
 /** The Kafka source: an EventSource whose handle also counts dead letters. */
 export interface KafkaEventSource extends EventSource {
   start(fromPosition: number, onBatch: (events: RecordedEvent[]) => Promise<void>): Promise<KafkaSourceHandle>;
+  watermark(): Promise<number>;
 }
 
 function next(offset: string): string {
   return (BigInt(offset) + 1n).toString();
+}
+
+/** One partition as the group's watermark sees it: its committed offset (with our metadata) and its end. */
+export interface PartitionProgress {
+  /** Next offset the group will read (-1: nothing committed yet). */
+  committed: number;
+  /** The global position of the last event committed from this partition (metadata of the commit; 0 when unknown). */
+  position: number;
+  /** The partition's high watermark and log start. */
+  high: number;
+  low: number;
+}
+
+/**
+ * Every event at or before the returned position has been handled by the group. The relay
+ * publishes in global-position order, one stream per partition, so inside a partition positions
+ * rise. A partition whose committed offset reached its end (read before the ends) holds nothing
+ * unhandled; one that lags has handled everything up to the position of its last commit, and its
+ * next event lies beyond. So: the lowest committed position among lagging partitions, or, when
+ * none lags, the highest committed position of all.
+ */
+export function groupWatermark(partitions: readonly PartitionProgress[]): number {
+  const drained = (p: PartitionProgress) => p.committed >= p.high || (p.committed < 0 && p.low >= p.high);
+  const lagging = partitions.filter((p) => !drained(p)).map((p) => p.position);
+  if (lagging.length > 0) return Math.min(...lagging);
+  return Math.max(0, ...partitions.map((p) => p.position));
 }
 
 /**
@@ -86,19 +113,57 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
     return letter;
   }
 
+  /** Position of the last event decoded per partition: committed with the offset, as its metadata. */
+  const lastPosition = new Map<number, number>();
+  let admin: Admin | undefined;
+  let best = 0;
+  let asking: Promise<number> | undefined;
+
+  async function readWatermark(): Promise<number> {
+    if (!admin) {
+      const fresh = kafka.admin();
+      await fresh.connect();
+      admin = fresh;
+    }
+    try {
+      // Committed offsets first, then the ends: a partition counts as drained only if nothing
+      // arrived in it after its commit was read.
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, p]));
+      const progress = ends.map((end): PartitionProgress => {
+        const c = byPartition.get(end.partition);
+        const position = Number(c?.metadata ?? '');
+        return { committed: Number(c?.offset ?? -1), position: Number.isSafeInteger(position) ? position : 0, high: Number(end.high), low: Number(end.low) };
+      });
+      best = Math.max(best, groupWatermark(progress));
+      return best;
+    } catch (err) {
+      const failed = admin;
+      admin = undefined;
+      await failed.disconnect().catch(() => {});
+      throw translateKafkaError(err, `reading the progress of group ${groupId} on ${topic}`);
+    }
+  }
+
   return {
     // One order per partition, not one global order: the runner must not filter by position.
     ordered: false,
+    watermark() {
+      // Callers poll often (status, the KPI tables): concurrent asks share one round trip.
+      asking ??= readWatermark().finally(() => (asking = undefined));
+      return asking;
+    },
     async start(_fromPosition, onBatch) {
-      const admin = kafka.admin();
+      const setup = kafka.admin();
       try {
-        await admin.connect();
-        await ensureTopic(admin, { topic, partitions: options.partitions ?? 6, replicationFactor: options.replicationFactor ?? 1, configs: EVENTS_TOPIC_CONFIGS }, log);
-        await ensureTopic(admin, { topic: dlqTopic, partitions: 1, replicationFactor: options.replicationFactor ?? 1 }, log);
+        await setup.connect();
+        await ensureTopic(setup, { topic, partitions: options.partitions ?? 6, replicationFactor: options.replicationFactor ?? 1, configs: EVENTS_TOPIC_CONFIGS }, log);
+        await ensureTopic(setup, { topic: dlqTopic, partitions: 1, replicationFactor: options.replicationFactor ?? 1 }, log);
       } catch (err) {
         throw translateKafkaError(err, `preparing topics ${topic} and ${dlqTopic}`);
       } finally {
-        await admin.disconnect().catch(() => {});
+        await setup.disconnect().catch(() => {});
       }
 
       const producer = createProducer(kafka);
@@ -142,10 +207,15 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
             let last: string | undefined;
             const flush = async (): Promise<void> => {
               if (events.length > 0) await onBatch(events);
+              const top = events.at(-1)?.position;
+              if (top !== undefined) lastPosition.set(batch.partition, top);
               events = [];
               if (last === undefined) return;
               resolveOffset(last);
-              await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next(last) }]);
+              const position = lastPosition.get(batch.partition);
+              await consumer.commitOffsets([
+                { topic: batch.topic, partition: batch.partition, offset: next(last), ...(position !== undefined ? { metadata: String(position) } : {}) },
+              ]);
               last = undefined;
               await heartbeat();
             };
@@ -181,6 +251,8 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): KafkaEventSo
           // disconnect() waits for the batch in flight, then leaves the group (partitions move at once).
           await consumer.disconnect().catch((err) => log.warn({ err }, 'kafka source: disconnect failed'));
           await producer.disconnect().catch(() => {});
+          await admin?.disconnect().catch(() => {});
+          admin = undefined;
           settle.resolve();
         },
       };

@@ -1,9 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import express, { type Request, type Response } from 'express';
+import { FileUploadQuery, SchemaQuery } from '../../contracts/api/ingest.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../../contracts/errors.ts';
 import { EVENT_DEFINITIONS, SOURCE_CONTEXTS, type SourceContext } from '../../contracts/events/index.ts';
 import type { IngestReport, RecordOutcome } from '../../contracts/ingest.ts';
 import { actorOf, principalOf, type Keyring } from '../auth/keyring.ts';
+import { parseQuery } from '../api/parseQuery.ts';
 import type { Config } from '../config/config.ts';
 import { importStream, type FileFormat } from './files/importFile.ts';
 import type { ByteSource } from './files/readers.ts';
@@ -250,19 +252,18 @@ export function createIngestRouter(deps: IngestRouterDeps): express.Router {
   router.post('/:context/records', writer, declaredJson, json, (req, res) => records(req, res, contextParam(req.params.context)));
 
   router.post('/files', writer, async (req, res) => {
-    const template = typeof req.query.template === 'string' ? req.query.template : '';
-    const asked = typeof req.query.format === 'string' ? req.query.format : undefined;
+    const q = parseQuery(FileUploadQuery, req);
     const format: FileFormat | undefined =
-      asked === 'csv' || asked === 'xlsx' ? asked : req.is(['text/csv', 'application/csv', 'text/plain']) ? 'csv' : req.is(XLSX_MIME) ? 'xlsx' : undefined;
-    if (!template) throw new ValidationError('缺少参数 template (模板名, 见 GET /api/v1/ingest/templates)', [{ field: 'template', reason: '必填' }]);
+      q.format ?? (req.is(['text/csv', 'application/csv', 'text/plain']) ? 'csv' : req.is(XLSX_MIME) ? 'xlsx' : undefined);
     if (!format) {
       throw new ValidationError(`Content-Type 应为 text/csv 或 ${XLSX_MIME} (或加参数 format=csv|xlsx)`, [
         { field: 'Content-Type', reason: '不支持的文件类型', value: req.get('content-type') ?? '' },
       ]);
     }
     const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-    const document = str(req.query.document) ?? str(req.get('x-file-name'));
-    const batch = str(req.query.batch);
+    const template = q.template;
+    const document = str(q.document) ?? str(req.get('x-file-name'));
+    const batch = str(q.batch);
     if (filesInFlight >= limits.concurrentFiles) {
       res.set('Retry-After', '10');
       throw httpError(429, `同时导入的文件已达上限 (${limits.concurrentFiles} 个), 请稍后重试`);
@@ -316,8 +317,8 @@ export function createIngestRouter(deps: IngestRouterDeps): express.Router {
   router.get('/schemas/:type', reader, (req, res) => {
     const type = String(req.params.type);
     if (!isEventType(type)) throw new NotFoundError(`没有这种事件类型: ${type}`);
-    const kind = req.query.as === 'record' ? 'record' : 'event';
-    res.type('application/schema+json').send(JSON.stringify(eventJsonSchema(type, kind)));
+    const { as } = parseQuery(SchemaQuery, req);
+    res.type('application/schema+json').send(JSON.stringify(eventJsonSchema(type, as)));
   });
 
   return router;

@@ -1,32 +1,16 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../contracts/errors.ts';
 import { EVENT_DEFINITIONS, type DomainEventOf } from '../../contracts/events/index.ts';
-import { DEFAULT_WARNING_RULES, WarningRules, type WarningRule } from '../../contracts/events/monitoring.ts';
+import { DEFAULT_WARNING_RULES } from '../../contracts/events/monitoring.ts';
+import { RuleChange, type RuleSetView } from '../../contracts/monitoring.ts';
 import type { EventStore } from '../../contracts/ports.ts';
 import { canonicalJson, uuidV5 } from '../ingest/eventId.ts';
 import { toFieldIssues } from '../ingest/ingestService.ts';
 
+export type { RuleSetView };
+
 /** The one stream of rule-table changes. */
 export const RULES_STREAM = 'warningrules-main';
-
-export interface RuleSetView {
-  version: number;
-  rules: WarningRule[];
-  /** Record instant of the change (null for the defaults shipped in code). */
-  changedAt: string | null;
-  changedBy: string;
-  reason: string | null;
-  /** Every version so far, oldest first (without the rules). */
-  history: Array<{ version: number; changedAt: string | null; changedBy: string; reason: string | null }>;
-}
-
-/** The body of PUT /api/v1/warning-rules: the whole new table, optionally the version it was edited from. */
-export const RuleChange = z.strictObject({
-  rules: WarningRules,
-  /** The version the editor started from: refused with 409 when another change came first. */
-  basedOnVersion: z.number().int().min(1).optional(),
-  reason: z.string().trim().max(500).optional(),
-});
 
 export interface RuleBook {
   current(): Promise<RuleSetView>;

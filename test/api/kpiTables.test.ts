@@ -2,22 +2,14 @@
  * The read API over the KPI tables: a failing KPI is shown as a failure, viewers have their own
  * engine session, and GET /api/v1/stream announces value changes as the tables change.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { FIRMS, HAND_EVENTS } from '../fixtures/kpi/handFixture.ts';
-import { startKpiServer, type KpiServer } from '../support/kpiServer.ts';
+import { useKpiServer } from '../support/kpiServer.ts';
 import { sameDatabase } from '../support/olap.ts';
 
-let server: KpiServer;
-
-beforeAll(async () => {
-  server = await startKpiServer(HAND_EVENTS);
-}, 300_000);
-
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useKpiServer(HAND_EVENTS);
 
 interface KpiItem {
   id: string;
@@ -29,7 +21,7 @@ interface KpiItem {
 let asked = 0;
 /** GET /kpis under a URL of its own each time: the response cache keys on the URL. */
 async function kpis(): Promise<KpiItem[]> {
-  const res = await fetch(`${server.url}/api/v1/kpis?ask=${++asked}`, { headers: { Authorization: `Bearer ${server.keys.viewer}` } });
+  const res = await fetch(`${server().url}/api/v1/kpis?ask=${++asked}`, { headers: { Authorization: `Bearer ${server().keys.viewer}` } });
   expect(res.status).toBe(200);
   return ((await res.json()) as { kpis: KpiItem[] }).kpis;
 }
@@ -38,7 +30,7 @@ describe('when a KPI query fails', () => {
   it('shows that KPI as an error with a code and a reason, not as "no data", and reports it', async () => {
     const before = await kpis();
     expect(before.find((k) => k.id === 'digital_infra')).toMatchObject({ latest: null, state: 'no-data' });
-    await server.olap.command(`RENAME TABLE kpi_values TO kpi_values_away`);
+    await server().olap.command(`RENAME TABLE kpi_values TO kpi_values_away`);
     try {
       const broken = await kpis();
       const hte = broken.find((k) => k.id === 'hte_count')!;
@@ -48,9 +40,9 @@ describe('when a KPI query fails', () => {
       expect(hte.error?.message).toContain('kpi_values');
       // A KPI without a query still has no data: that is not an error.
       expect(broken.find((k) => k.id === 'digital_infra')).toMatchObject({ latest: null, state: 'no-data' });
-      expect(server.kpiErrors.map((e) => e.kpiId)).toContain('hte_count');
+      expect(server().kpiErrors.map((e) => e.kpiId)).toContain('hte_count');
     } finally {
-      await server.olap.command(`RENAME TABLE kpi_values_away TO kpi_values`);
+      await server().olap.command(`RENAME TABLE kpi_values_away TO kpi_values`);
     }
     const again = await kpis();
     expect(again.find((k) => k.id === 'hte_count')?.state).not.toBe('error');
@@ -59,7 +51,7 @@ describe('when a KPI query fails', () => {
 
 describe('when an analyst runs a long query', () => {
   it('answers viewers from their own session while it runs', async () => {
-    const analyst: OlapClient = await sameDatabase(server.olap);
+    const analyst: OlapClient = await sameDatabase(server().olap);
     const order: string[] = [];
     try {
       // Ends on its own after a few seconds (break at the time limit): long enough to queue behind.
@@ -68,11 +60,11 @@ describe('when an analyst runs a long query', () => {
         .then(() => order.push('analyst'));
       // The analyst's query has started once the engine lists it.
       for (let seen = false; !seen; ) {
-        const rows = await server.olap.query<{ n: number }>(`SELECT count() AS n FROM system.processes WHERE query LIKE '%sipHash64(number) % 7%' AND query NOT LIKE '%system.processes%'`);
+        const rows = await server().olap.query<{ n: number }>(`SELECT count() AS n FROM system.processes WHERE query LIKE '%sipHash64(number) % 7%' AND query NOT LIKE '%system.processes%'`);
         seen = Number(rows[0]?.n) > 0;
       }
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(`${server.url}/api/v1/kpis/hte_count/series?from=2024-01&to=2024-12&grain=quarter&n=${i}`, { headers: { Authorization: `Bearer ${server.keys.viewer}` } });
+        const res = await fetch(`${server().url}/api/v1/kpis/hte_count/series?from=2024-01&to=2024-12&grain=quarter&n=${i}`, { headers: { Authorization: `Bearer ${server().keys.viewer}` } });
         expect(res.status).toBe(200);
         order.push('viewer');
       }
@@ -87,7 +79,7 @@ describe('when an analyst runs a long query', () => {
 describe('when an event changes a KPI', () => {
   it('announces the change on the stream with old and new value, position and record instant', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${server.url}/api/v1/stream`, { headers: { Authorization: `Bearer ${server.keys.viewer}` }, signal: controller.signal });
+    const res = await fetch(`${server().url}/api/v1/stream`, { headers: { Authorization: `Bearer ${server().keys.viewer}` }, signal: controller.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
@@ -96,8 +88,8 @@ describe('when an event changes a KPI', () => {
       registrationNumber: '2024420100009999', registeredOn: '2024-05-20', contractType: '技术开发',
       seller: { uscc: FIRMS.A, name: '阳光智能' }, buyer: { name: '某外地公司' }, totalAmount: 100, techTransactionAmount: 80,
     });
-    const before = await server.olap.query<{ p: number }>('SELECT max(position) AS p FROM kpi_runs');
-    await server.appendOnly([{ ...event, recordedAt: new Date().toISOString() }]);
+    const before = await server().olap.query<{ p: number }>('SELECT max(position) AS p FROM kpi_runs');
+    await server().appendOnly([{ ...event, recordedAt: new Date().toISOString() }]);
     const decoder = new TextDecoder();
     let text = '';
     type Change = { kpiId: string; period: string; oldValue: number | null; newValue: number | null; position: number; recordedAt: string };
@@ -125,7 +117,7 @@ describe('when an event changes a KPI', () => {
 });
 
 describe('when asOf is asked for', () => {
-  const get = (url: string) => fetch(`${server.url}/api/v1${url}`, { headers: { Authorization: `Bearer ${server.keys.viewer}` } });
+  const get = (url: string) => fetch(`${server().url}/api/v1${url}`, { headers: { Authorization: `Bearer ${server().keys.viewer}` } });
 
   it.each([
     ['a series', '/kpis/hte_count/series?from=2024-01&to=2024-12&asOf=9999-12-31'],

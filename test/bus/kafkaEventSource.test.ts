@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../../contracts/events/index.ts';
 import { InfrastructureError } from '../../contracts/errors.ts';
 import { encodeEvent } from '../../services/bus/codec.ts';
 import { listDeadLetters, replayDeadLetters, type DeadLetter } from '../../services/bus/dlq.ts';
-import { kafkaEventSource, type KafkaSourceHandle } from '../../services/bus/kafkaEventSource.ts';
+import { groupWatermark, kafkaEventSource, type KafkaSourceHandle } from '../../services/bus/kafkaEventSource.ts';
 import { eventually, kafkaBrokers, milestoneEvent, rawKafka, testLog, uniqueName } from '../support/kafka.ts';
 
 const { Partitioners } = kafkajs;
@@ -141,5 +141,86 @@ describe('when the projection source reads the events topic', () => {
     } finally {
       await close();
     }
+  });
+
+  it('has a watermark that never claims a position a lagging partition has not handled, and reaches the end', async () => {
+    const { topic, dlqTopic, groupId, send, close } = await setUp(2);
+    const gates: Array<() => void> = [];
+    let open = false;
+    try {
+      const a = `${uniqueName('task')}-a`;
+      const b = `${uniqueName('task')}-b`;
+      // As the relay publishes: global positions interleave across the two partitions.
+      const event = (stream: string, position: number, version: number): RecordedEvent => ({ ...milestoneEvent(stream), position, streamVersion: version });
+      const round = (first: number) => [
+        ...[first, first + 2, first + 4].map((p, i) => ({ ...encodeEvent(event(a, p, first + i)), partition: 0 })),
+        ...[first + 1, first + 3, first + 5].map((p, i) => ({ ...encodeEvent(event(b, p, first + i)), partition: 1 })),
+      ];
+      const handled = new Set<number>();
+      /** Every position up to the returned one has been handled. */
+      const contiguous = () => {
+        let p = 0;
+        while (handled.has(p + 1)) p++;
+        return p;
+      };
+      const source = kafkaEventSource({ brokers: kafkaBrokers(), topic, groupId, dlqTopic, log: testLog() });
+      const handle = await source.start(0, async (events) => {
+        if (!open) await new Promise<void>((release) => gates.push(release));
+        for (const e of events) handled.add(e.position);
+      });
+      handles.push(handle);
+
+      const seen: number[] = [];
+      for (const first of [1, 7]) {
+        await send(round(first));
+        const last = first + 5;
+        while (contiguous() < last) {
+          await eventually('a batch waiting at the gate', () => gates.length > 0 || contiguous() >= last);
+          if (gates.length === 0) break;
+          // A batch is in its handler (not committed): whatever partition it is, the watermark
+          // covers only what was handled before, never the higher positions another partition holds.
+          const w = await source.watermark();
+          expect(w).toBeLessThanOrEqual(contiguous());
+          seen.push(w);
+          gates.shift()!();
+        }
+        await eventually(`the watermark reaches ${last}`, async () => (await source.watermark()) === last);
+        seen.push(await source.watermark());
+      }
+      // It never went back, and it moved.
+      expect(seen).toEqual([...seen].sort((x, y) => x - y));
+      expect(seen.at(-1)).toBe(12);
+    } finally {
+      // A failed expectation must not leave a batch waiting (stopping the source waits for it).
+      open = true;
+      for (const release of gates.splice(0)) release();
+      await close();
+    }
+  });
+});
+
+describe('the group watermark of partitions', () => {
+  it('is the lowest committed position among lagging partitions, or the highest when none lags', () => {
+    // p0 handled through position 9 and is drained; p1 lags after position 6: its next event is beyond 6 only.
+    expect(
+      groupWatermark([
+        { committed: 5, position: 9, high: 5, low: 0 },
+        { committed: 3, position: 6, high: 5, low: 0 },
+      ]),
+    ).toBe(6);
+    expect(
+      groupWatermark([
+        { committed: 5, position: 9, high: 5, low: 0 },
+        { committed: 5, position: 10, high: 5, low: 0 },
+        { committed: -1, position: 0, high: 0, low: 0 },
+      ]),
+    ).toBe(10);
+    // A partition never committed but holding messages: nothing can be claimed yet.
+    expect(
+      groupWatermark([
+        { committed: 4, position: 8, high: 4, low: 0 },
+        { committed: -1, position: 0, high: 2, low: 0 },
+      ]),
+    ).toBe(0);
   });
 });

@@ -17,6 +17,7 @@ interface KpiList {
 interface Status {
   store: { head: number };
   projections: Array<{ name: string; checkpoint: number; state: string }>;
+  kpiTables: { position: number } | null;
 }
 
 const records = [...generateHistory({ seed: 77, to: '2025-06-30', enterprises: 120 }).batches()].flat();
@@ -102,7 +103,8 @@ describe('the distributed mode, one process per service', () => {
     // The embedded platform: wait until its projections have everything.
     for (const deadline = Date.now() + 120_000; ; ) {
       const s = await getJson<Status>(`${embedded}/api/v1/status`, keys.viewer);
-      if (s.projections.length > 0 && s.projections.every((p) => p.checkpoint >= s.store.head && s.store.head === accepted)) break;
+      // KPI answers come from the KPI tables: wait until they reflect every event, not only the facts.
+      if (s.projections.length > 0 && s.projections.every((p) => p.checkpoint >= s.store.head && s.store.head === accepted) && (s.kpiTables?.position ?? 0) >= accepted) break;
       if (Date.now() > deadline) throw new Error(`embedded projections not caught up: ${JSON.stringify(s)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -113,7 +115,7 @@ describe('the distributed mode, one process per service', () => {
     let actual: Record<string, unknown> = {};
     for (const deadline = Date.now() + 150_000; ; ) {
       const s = await getJson<Status>(`${distributedApi}/api/v1/status`, keys.viewer);
-      if (s.projections.every((p) => p.checkpoint >= accepted)) {
+      if (s.projections.every((p) => p.checkpoint >= accepted) && (s.kpiTables?.position ?? 0) >= accepted) {
         actual = await kpiSnapshot(distributedApi, keys.viewer);
         if (JSON.stringify(actual) === JSON.stringify(expected)) break;
       }

@@ -17,6 +17,7 @@ import { PROJECTIONS } from '../../projections/registry.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
 import { createApiRouter } from '../../services/api/router.ts';
+import { createWarningsRouter } from '../../services/api/warningsRouter.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { dashboardsRouter } from '../../services/http/dashboards.ts';
@@ -80,13 +81,15 @@ export async function startWarningServer(events: readonly RecordedEvent[], optio
     const queries = createKpiQueries(viewer, { source: createKpiTableSource({ olap: viewer, head: () => m.head() }) });
     const keyring = loadKeyring({ DATA_DIR: dir });
     const app = express();
+    const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
+    app.use('/api/v1', createWarningsRouter({ list: (f) => mon.queries.warnings(f), rules: mon.rules }, requireRole));
     app.use(
       '/api/v1',
       createApiRouter({
         storeHead: () => store.head(),
         projections: async () => (await live.status()).map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state })),
         kpis: queries,
-        requireRole: (...roles: string[]) => keyring.requireRole(...(roles as Role[])),
+        requireRole,
         kpiVersion: () => {
           const h = m.head();
           return h ? `kpi:${h.position}:${h.knownOn}` : undefined;

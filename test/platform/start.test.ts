@@ -14,6 +14,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 interface Status {
   store: { head: number; events: number };
   projections: Array<{ name: string; version: number; checkpoint: number; lagEvents: number; lagSeconds: number; state: string }>;
+  kpiTables: { position: number; recordedAt: string } | null;
 }
 
 /**
@@ -49,7 +50,9 @@ describe('npm start on an empty data folder', () => {
   async function caughtUp(): Promise<Status> {
     for (const deadline = Date.now() + 240_000; ; ) {
       const s = await getJson<Status>(`${base}/api/v1/status`, keys.viewer!);
-      if (s.store.head > 0 && s.projections.length > 0 && s.projections.every((p) => p.checkpoint === s.store.head && p.state === 'live')) return s;
+      // Facts and the KPI tables built from them (what /kpis answers from) both reflect every event.
+      if (s.store.head > 0 && s.projections.length > 0 && s.projections.every((p) => p.checkpoint === s.store.head && p.state === 'live') && s.kpiTables?.position === s.store.head)
+        return s;
       if (Date.now() > deadline) throw new Error(`projections not caught up: ${JSON.stringify(s)}`);
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -12,15 +12,19 @@ import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
+import { afterAll, beforeAll } from 'vitest';
 import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventStore, OlapClient } from '../../contracts/ports.ts';
+import { createEntityQueries } from '../../projections/entities/profiles.ts';
 import { createKpiQueries } from '../../projections/kpi/index.ts';
 import { PROJECTIONS } from '../../projections/registry.ts';
 import { createKpiMaterializer, createKpiTableSource, type KpiMaterializer, type KpiTableSource } from '../../projections/kpiTables/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
+import { createEntityRouter } from '../../services/api/entities.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
 import { createApiRouter } from '../../services/api/router.ts';
+import { createWarningsRouter } from '../../services/api/warningsRouter.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { notFoundHandler, problemHandler } from '../../services/http/problem.ts';
@@ -87,6 +91,17 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     const live = runner;
     const app = express();
     app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole }));
+    const profiles = createEntityQueries(olap);
+    const facts = createKpiQueries(olap);
+    app.use(
+      '/api/v1',
+      createEntityRouter({
+        entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
+        readStream: (streamId) => store.readStream(streamId),
+        requireRole,
+      }),
+    );
+    app.use('/api/v1', createWarningsRouter({ list: (f) => monitoring.queries.warnings(f), rules: monitoring.rules }, requireRole));
     app.use(
       '/api/v1',
       createApiRouter({
@@ -152,4 +167,22 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * One server for a whole test file: started before its tests (on `events`), stopped after them.
+ * Returns a getter, since the server exists only once `beforeAll` has run.
+ */
+export function useKpiServer(events: readonly RecordedEvent[], options: { dashboards?: boolean } = {}): () => KpiServer {
+  let server: KpiServer | undefined;
+  beforeAll(async () => {
+    server = await startKpiServer(events, options);
+  }, 300_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('the KPI server is not started (use it inside a test)');
+    return server;
+  };
 }

@@ -4,8 +4,9 @@ import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { Bilingual, Cell, Column, ExportDocument, MetadataEntry, Table } from './table.ts';
 import { stampZipEntries } from './zip.ts';
 
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'arrow', 'parquet'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat } from '../../../contracts/api/exports.ts';
+
+export { EXPORT_FORMATS, type ExportFormat };
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8; header=present',

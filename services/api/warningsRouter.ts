@@ -36,7 +36,8 @@ export function createWarningsRouter(deps: WarningsDeps, requireRole: (...roles:
   router.get('/warnings', viewer, async (req, res) => {
     const q = parseQuery(WarningsQuery, req);
     const warnings = await deps.list(q);
-    const open = q.status === 'open' || q.status === '关注' || q.status === '预警' ? warnings : await deps.list({ ...q, status: 'open' });
+    // Counts and statuses cover every open warning the other filters select, whatever `status` lists.
+    const open = q.status === 'open' ? warnings : await deps.list({ ...q, status: 'open' });
     res.json({
       asOf: q.asOf ?? null,
       counts: { 关注: open.filter((w) => w.severity === '关注').length, 预警: open.filter((w) => w.severity === '预警').length },

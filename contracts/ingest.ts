@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OccurredAt } from './events/common.ts';
-import { EVENT_DEFINITIONS, EVENT_TYPES, Source, type EventType } from './events/index.ts';
+import { EVENT_DEFINITIONS, INGEST_EVENT_TYPES, Source, type IngestEventType } from './events/index.ts';
 import type { FieldIssue } from './errors.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { FieldIssue } from './errors.ts';
  * The platform adds eventId, streamId, recordedAt, actor and data-quality flags.
  * `occurredAt` defaults to the payload's own date field (e.g. issuedOn) when omitted.
  */
-function recordSchema<T extends EventType>(type: T) {
+function recordSchema<T extends IngestEventType>(type: T) {
   // Unknown fields are refused, not dropped: a misspelt optional field must not vanish in silence.
   return z.strictObject({
     type: z.literal(type),
@@ -23,11 +23,11 @@ function recordSchema<T extends EventType>(type: T) {
 
 export const IngestRecord = z.discriminatedUnion(
   'type',
-  EVENT_TYPES.map((t) => recordSchema(t)) as unknown as [ReturnType<typeof recordSchema<'EnterpriseRegistered'>>],
+  INGEST_EVENT_TYPES.map((t) => recordSchema(t)) as unknown as [ReturnType<typeof recordSchema<'EnterpriseRegistered'>>],
 );
-export type IngestRecord = { [T in EventType]: z.output<ReturnType<typeof recordSchema<T>>> }[EventType];
+export type IngestRecord = { [T in IngestEventType]: z.output<ReturnType<typeof recordSchema<T>>> }[IngestEventType];
 /** What a sender may write (defaults not yet applied). */
-export type IngestRecordInput = { [T in EventType]: z.input<ReturnType<typeof recordSchema<T>>> }[EventType];
+export type IngestRecordInput = { [T in IngestEventType]: z.input<ReturnType<typeof recordSchema<T>>> }[IngestEventType];
 
 export type RecordOutcome =
   | { row: number; status: 'accepted'; eventIds: string[]; streamId: string; quality?: string[] }

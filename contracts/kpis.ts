@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KpiWarningStatusView, WarningView } from './warningView.ts';
 
 /**
  * The KPI catalog (shared/domain/KPIS.md) as data: one row per KPI, ids exactly as in the
@@ -222,6 +223,8 @@ export const ScorecardEntry = z.object({
   lastYear: z.object({ period: z.string(), value: z.number().nullable() }),
   changeOnLastYear: z.number().nullable(),
   changeOnLastYearPct: z.number().nullable(),
+  /** 正常 / 关注 / 预警 (null without a target); present where early warning runs (docs/monitoring.md). */
+  warningStatus: KpiWarningStatusView.nullable().optional(),
 });
 export type ScorecardEntry = z.infer<typeof ScorecardEntry>;
 
@@ -248,6 +251,8 @@ export const Scorecard = z.object({
   tasks: z.array(z.number().int()),
   kpis: z.array(ScorecardEntry),
   milestones: z.array(MilestoneStatus),
+  /** The unit's open warnings (as of the asked instant); present where early warning runs. */
+  warnings: z.array(WarningView).optional(),
 });
 export type Scorecard = z.infer<typeof Scorecard>;
 

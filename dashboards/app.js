@@ -4,6 +4,7 @@
 
 import { followKpiStream } from './live.js';
 import { createProfiles } from './profile.js';
+import { badgeClass, warningsByKpi } from './warnings.js';
 
 const API = 'api/v1';
 const KEY_STORAGE = 'brain.apiKey';
@@ -367,6 +368,7 @@ function stopPolling() {
 /** @type {{ stop(): void } | null} */
 let live = null;
 let liveRefresh = null;
+let warningRefresh = null;
 const liveChanged = new Set();
 
 function startLive() {
@@ -376,6 +378,12 @@ function startLive() {
     key: () => auth.key,
     onState: (state) => {
       document.body.dataset.live = state;
+    },
+    onWarning: () => {
+      if (!warningRefresh) warningRefresh = setTimeout(() => {
+        warningRefresh = null;
+        applyWarningChange();
+      }, 50);
     },
     onChanges: (changes) => {
       for (const c of changes) liveChanged.add(c.kpiId);
@@ -441,7 +449,7 @@ async function loadOverview({ quiet = false } = {}) {
     if (!root.querySelector('.dim')) root.replaceChildren(h('p', { class: 'placeholder' }, '加载中…'));
   }
   try {
-    const { kpis } = await api('/kpis');
+    const [{ kpis }] = await Promise.all([api('/kpis'), loadWarnings()]);
     const p1 = kpis.filter((k) => (k.priority ?? 'P1') === 'P1');
     catalog = await Promise.all(kpis.map((k) => (p1.includes(k) ? definitionOf(k) : k)));
     fillLeadUnits(kpis);
@@ -475,8 +483,33 @@ async function loadOverview({ quiet = false } = {}) {
   }
 }
 
+/** Per KPI, its worst open warning (预警 / 关注) and their messages; empty until /warnings answered. */
+let kpiWarnings = new Map();
+
+/** Reads the open warnings; a platform without early warning (404) or a failure leaves the cards without badges. */
+async function loadWarnings() {
+  try {
+    const { warnings } = await api('/warnings');
+    kpiWarnings = warningsByKpi(warnings ?? []);
+  } catch {
+    /* badges are an addition: the cards still show */
+  }
+}
+
+/** A raised or cleared warning on the stream: re-read the warnings and redraw the cards whose badge changed. */
+async function applyWarningChange() {
+  const before = kpiWarnings;
+  await loadWarnings();
+  for (const k of catalog) {
+    if ((before.get(k.id)?.status ?? '') === (kpiWarnings.get(k.id)?.status ?? '')) continue;
+    const old = document.querySelector(`#overview .card[data-kpi="${CSS.escape(k.id)}"]`);
+    if (old) old.replaceWith(card(k));
+  }
+}
+
 function card(k) {
   const unit = k.valueUnit ?? k.unit;
+  const warning = kpiWarnings.get(k.id);
   const latest = k.latest;
   const hasValue = latest && latest.value !== null && latest.value !== undefined;
   const value = hasValue ? formatValue(latest.value, unit) : null;
@@ -486,9 +519,12 @@ function card(k) {
   const periodText = latest ? (latest.period === thisYear ? `${thisYear}年初至今` : periodName(latest.period)) : '';
   const hasTarget = hasValue && latest.target !== null && latest.target !== undefined;
   const failed = k.state === 'error';
-  const label = `${k.name.zh}: ${hasValue ? `${value.text} ${value.unit} (${periodText})` : failed ? '查询失败' : '暂无数据'}${hasTarget ? `, 目标 ${formatWithUnit(latest.target, unit)}` : ''}${att ? `, 完成率 ${att.text}` : ''}。查看详情`;
+  const label = `${k.name.zh}: ${hasValue ? `${value.text} ${value.unit} (${periodText})` : failed ? '查询失败' : '暂无数据'}${hasTarget ? `, 目标 ${formatWithUnit(latest.target, unit)}` : ''}${att ? `, 完成率 ${att.text}` : ''}${warning ? `, ${warning.status}` : ''}。查看详情`;
   return h('button', { type: 'button', class: `card${hasValue ? '' : failed ? ' card-error' : ' card-empty'}`, dataset: { kpi: k.id, state: k.state ?? '' }, 'aria-label': label, title: k.name.en ? `${k.name.zh} (${k.name.en})` : k.name.zh, onclick: () => openDetail(k.id) },
-    h('span', { class: 'card-name' }, k.name.zh),
+    // The badge leads the name: a long name is clipped at two lines, the badge never.
+    h('span', { class: 'card-name' },
+      warning ? h('em', { class: badgeClass(warning.status), dataset: { status: warning.status }, title: warning.messages.join('\n') }, warning.status) : null,
+      k.name.zh),
     hasValue
       ? h('span', { class: 'card-value' },
           h('b', { class: 'value', dataset: { value: String(latest.value) } }, value.text),
@@ -878,7 +914,8 @@ function scorecardView(sc) {
           h('th', { scope: 'col', class: 'num' }, '目标值'),
           h('th', { scope: 'col' }, '完成率'),
           h('th', { scope: 'col', class: 'num' }, '环比'),
-          h('th', { scope: 'col', class: 'num' }, '同比'))),
+          h('th', { scope: 'col', class: 'num' }, '同比'),
+          sc.warnings ? h('th', { scope: 'col' }, '预警') : null)),
         h('tbody', {}, kpis.map((e) => {
           const unit = e.valueUnit ?? e.unit;
           const att = attainmentView(e.attainment);
@@ -891,9 +928,18 @@ function scorecardView(sc) {
               ? [h('span', { class: 'bar', 'aria-hidden': 'true' }, h('span', { class: `bar-fill${att.over ? ' over' : ''}`, style: `width:${att.pct}%` })), h('span', { title: `实际完成 ${nf(1).format(att.raw * 100)}%` }, att.text)]
               : h('span', { class: 'muted' }, '—')),
             changeCell(e.changeOnPreviousPct, e.changeOnPrevious, unit, e.previous),
-            changeCell(e.changeOnLastYearPct, e.changeOnLastYear, unit, e.lastYear));
+            changeCell(e.changeOnLastYearPct, e.changeOnLastYear, unit, e.lastYear),
+            sc.warnings ? h('td', {}, e.warningStatus ? h('span', { class: badgeClass(e.warningStatus) }, e.warningStatus) : h('span', { class: 'muted' }, '—')) : null);
         }))),
     );
+  const warnings = (sc.warnings ?? []).filter((w) => w.state === 'open');
+  if (sc.warnings) {
+    out.push(h('h3', { class: 'sc-sub' }, '预警信息'));
+    if (warnings.length === 0) out.push(emptyState('当前无预警'));
+    else
+      out.push(h('ul', { class: 'warn-list' }, warnings.map((w) =>
+        h('li', { dataset: { warning: w.warningId } }, h('span', { class: badgeClass(w.severity) }, w.severity), ' ', w.message))));
+  }
   const milestones = sc.milestones ?? [];
   out.push(h('h3', { class: 'sc-sub' }, '任务节点'));
   if (milestones.length === 0) out.push(emptyState('本期无到期任务节点'));

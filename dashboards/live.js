@@ -38,7 +38,7 @@ export function parseSse(buffer) {
 
 /**
  * Follows the stream until `stop()`; reconnects after a failure (1 s, growing to 15 s).
- * @param {{ url: string, key: () => string|null, onChanges: (changes: KpiChange[]) => void, onState?: (state: 'live'|'reconnecting'|'unauthorized') => void }} options
+ * @param {{ url: string, key: () => string|null, onChanges: (changes: KpiChange[]) => void, onWarning?: () => void, onState?: (state: 'live'|'reconnecting'|'unauthorized') => void }} options
  * @returns {{ stop(): void }}
  */
 export function followKpiStream(options) {
@@ -70,6 +70,10 @@ export function followKpiStream(options) {
           const parsed = parseSse(buffer);
           buffer = parsed.rest;
           for (const e of parsed.events) {
+            if (e.event === 'warning') {
+              options.onWarning?.();
+              continue;
+            }
             if (e.event !== 'kpi-changes') continue;
             try {
               options.onChanges(JSON.parse(e.data).changes ?? []);

@@ -20,6 +20,7 @@ import { createEntityQueries } from '../projections/entities/profiles.ts';
 import { readProjectionStatus } from '../projections/runner/readStatus.ts';
 import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
 import type { EventSource } from '../contracts/ports.ts';
+import { createWarningsRouter } from './api/warningsRouter.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
 import { createEntityRouter, loadEntityProfile, type EntityRouterDeps } from './api/entities.ts';
 import { createExportRouter } from './api/exports.ts';
@@ -41,6 +42,7 @@ import { createSqlGateway } from './sqlGateway/server.ts';
 import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
 import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
+import { startMonitoring, type MonitoringRoot } from './monitoringRoot.ts';
 
 export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
 const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
@@ -69,6 +71,8 @@ export interface Platform {
   ingest?: IngestService;
   /** The KPI tables (materializer where projections run, viewers' reads where the API runs). */
   kpiTables?: KpiTablesRoot;
+  /** Early warning (rules, warnings, and the monitor where projections run). */
+  monitoring?: MonitoringRoot;
   /** Resolves when seeding has finished (immediately when there is nothing to seed). */
   seeded: Promise<void>;
   stop(): Promise<void>;
@@ -258,6 +262,28 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const kpiTables = olap && (services.has('api') || runner) ? await startKpiTables({ openOlap: () => openOlap(config), runner, log, metrics }) : undefined;
   if (kpiTables) stops.push(() => kpiTables.stop());
   const kpis = kpiTables?.kpis ?? (olap ? createKpiQueries(olap) : undefined);
+  // Early warning: the monitor runs beside the materializer; the rules and warnings are read where the API runs.
+  let monitoring: MonitoringRoot | undefined;
+  // No evaluation while sample history is being seeded: half a history would raise warnings that
+  // the rest of it clears, and the log would keep both.
+  let seedingDone = false;
+  if (store && olap && (services.has('api') || kpiTables?.materializer)) {
+    const live = runner;
+    // An engine session of its own: an evaluation's reads never queue behind the runner's writes.
+    const session = await openOlap(config);
+    stops.push(() => session.close());
+    monitoring = startMonitoring({
+      store,
+      olap: session,
+      kpis: createKpiQueries(session),
+      // The monitor writes events of its own; WARNINGS=false leaves the store to the departments.
+      ...(kpiTables?.materializer && config.WARNINGS ? { materializer: kpiTables.materializer } : {}),
+      ready: async () => seedingDone && (!live || (await live.status()).every((s) => s.state === 'live')),
+      log: log.child({ name: 'warnings' }),
+    });
+    const m = monitoring;
+    stops.push(() => m.stop());
+  }
 
   async function projectionStatus(): Promise<ProjectionStatusView[]> {
     // A process without projections of its own (the distributed API) reads their bookkeeping.
@@ -317,6 +343,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const files = entityFiles;
     app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole, ...(files ? { entities: { profile: (id, o) => loadEntityProfile(files, id, o) } } : {}) }));
     if (files) app.use(MOUNTS.api, createEntityRouter(files));
+    if (monitoring) app.use(MOUNTS.api, createWarningsRouter({ list: (f) => monitoring!.queries.warnings(f), rules: monitoring.rules }, requireRole));
     app.use(
       MOUNTS.api,
       createApiRouter({
@@ -327,6 +354,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
         ...(kpiTables ? { kpiVersion: () => kpiTables.version(), kpiTablesHead: () => kpiTables.head(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
         ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
+        ...(monitoring ? { warnings: { list: (f) => monitoring!.queries.warnings(f), rules: monitoring.rules } } : {}),
+        ...(monitoring?.monitor ? { warningFeed: { subscribe: (l) => monitoring!.monitor!.onTransition(l) } } : {}),
       }),
     );
   }
@@ -390,6 +419,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           }
         })().catch((err: unknown) => log.error({ err }, 'seeding failed'))
       : Promise.resolve();
+  void seeded.finally(() => {
+    seedingDone = true;
+  });
 
   let stopped = false;
   return {
@@ -402,6 +434,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     runner,
     ingest,
     kpiTables,
+    ...(monitoring ? { monitoring } : {}),
     seeded,
     async stop() {
       if (stopped) return;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, EventTypeSchema, SOURCE_CONTEXTS, type EventType } from '../events/index.ts';
+import { EventTypeSchema, INGEST_EVENT_TYPES, SOURCE_CONTEXTS, type IngestEventType } from '../events/index.ts';
 import { IngestRecord, type IngestReport } from '../ingest.ts';
 import { FieldIssueSchema } from './problem.ts';
 
@@ -113,7 +113,8 @@ export function ingestRecordSchemas(): z.ZodType {
   if (documentedRecords) return documentedRecords;
   const options = IngestRecord.options as unknown as z.ZodObject<{ type: z.ZodLiteral<string> }>[];
   const byType = new Map(options.map((o) => [o.shape.type.value, o]));
-  const documented = EVENT_TYPES.map((t: EventType) => {
+  // Only what a department may send: the platform's own events (预警) have no record.
+  const documented = INGEST_EVENT_TYPES.map((t: IngestEventType) => {
     const record = byType.get(t)!;
     // A sender may give the person's ID number instead of personRef (services/ingest/talent/decider.ts).
     const sent = t === 'TalentIntroduced' ? record.extend({ data: (record.shape as unknown as { data: z.ZodObject }).data.extend({ idNumber: ID_NUMBER }) }) : record;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EntityIdParams, EntityProfileQuery, EntityProfileSchema, EntitySearchQuery, EntitySearchResultSchema } from '../entities.ts';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportEntityQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
+import { RuleChange, RuleChangeResponse, RuleSetSchema, WarningsQuery, WarningsResponse } from '../monitoring.ts';
 import { ContextParams, CorrelationHeaders, EventTypeParams, FileUploadHeaders, FileUploadQuery, IngestReportSchema, JsonSchemaDocument, SchemaQuery, TemplatesResponse, ingestRecordSchemas } from './ingest.ts';
 import {
   DrilldownQuery,
@@ -33,10 +34,11 @@ export const MOUNTS = {
 /** The files the reference page (GET /api/v1/docs) loads, all served by the platform. */
 export const REFERENCE_ASSETS = ['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png', 'reference.js', 'reference.css'] as const;
 
-export type Tag = 'kpis' | 'entities' | 'exports' | 'ingest' | 'operations' | 'contract';
+export type Tag = 'kpis' | 'warnings' | 'entities' | 'exports' | 'ingest' | 'operations' | 'contract';
 
 export const TAGS: ReadonlyArray<{ name: Tag; description: string }> = [
   { name: 'kpis', description: '指标 · KPIs: the catalog, latest values, series, drill-downs, department scorecards, the live stream' },
+  { name: 'warnings', description: '预警 · Early warning: warnings per KPI, task milestone and source department (as of any instant), and the warning rules kept as data' },
   { name: 'entities', description: '一企一档 · Entity profiles: search firms, incubators, platforms and funds; one file per entity with its timeline and KPI memberships' },
   { name: 'exports', description: '考核导出 · Assessment exports: CSV / XLSX / Arrow / Parquet, reproducible by their as-of instant' },
   { name: 'ingest', description: '数据报送 · Ingest: departments send records (JSON, NDJSON, CSV / XLSX files); templates and JSON Schemas' },
@@ -57,7 +59,7 @@ export interface SuccessResponse {
  * these routes and that their answers match.
  */
 export interface RouteContract {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   /** The full path, Express-style (`/api/v1/kpis/:id`). */
   path: string;
   tag: Tag;
@@ -180,10 +182,38 @@ export const API_ROUTES: readonly RouteContract[] = [
     method: 'get', path: '/api/v1/stream', tag: 'kpis', access: ['viewer'],
     summary: '指标实时变化 · Live KPI changes (Server-Sent Events)',
     description:
-      'A `text/event-stream` that stays open: one `kpi-changes` event per materializer run, its `data` a JSON `KpiChangesMessage` (see components), its `id` the store position. ' +
+      'A `text/event-stream` that stays open: one `kpi-changes` event per materializer run, its `data` a JSON `KpiChangesMessage` (see components), its `id` the store position; ' +
+      'where early warning runs, a `warning` event each time a warning is raised or cleared (`{ transition, warningId, eventId, recordedAt, data }`). ' +
       'Comments (`: ping`) every 15 s keep proxies from closing it. 404 where this process keeps no KPI tables.',
     responses: { 200: { description: 'The event stream (see KpiChangesMessage for each event\'s data)', content: { 'text/event-stream': z.string() } } },
     problems: { 404: 'This process keeps no KPI tables' },
+  },
+  // Early warning
+  {
+    method: 'get', path: '/api/v1/warnings', tag: 'warnings', access: ['viewer'],
+    summary: '预警列表 · Warnings',
+    description:
+      'Warnings as known at `asOf` (default now), from the warnings fact table: each one\'s latest transition (raised or cleared), with the rule, the subject (KPI, task milestone or source department), ' +
+      'the measured figure, the threshold and a Chinese sentence; `statuses` gives each KPI\'s status (预警 over 关注; a KPI with a target and no open warning is 正常). docs/monitoring.md.',
+    query: WarningsQuery,
+    responses: { 200: { description: 'The warnings matching the filters', content: json(WarningsResponse) } },
+  },
+  {
+    method: 'get', path: '/api/v1/warning-rules', tag: 'warnings', access: ['admin'],
+    summary: '预警规则 · The warning rule table',
+    description: 'The rule table in force (version 1: the defaults shipped in code; each later version a WarningRulesChanged event) and the versions so far.',
+    responses: { 200: { description: 'The rule table', content: json(RuleSetSchema) } },
+  },
+  {
+    method: 'put', path: '/api/v1/warning-rules', tag: 'warnings', access: ['admin'],
+    summary: '修改预警规则 · Change the warning rule table',
+    description: 'The whole new table. Recorded as a WarningRulesChanged event (201, the new version); a table equal to the one in force records nothing (200). The next evaluation follows it.',
+    body: { description: 'The new rule table', content: json(RuleChange) },
+    responses: {
+      200: { description: 'The same table as in force: nothing recorded', content: json(RuleChangeResponse) },
+      201: { description: 'Recorded as a new version', content: json(RuleChangeResponse) },
+    },
+    problems: { 409: '`basedOnVersion` is not the version in force (another change came first)' },
   },
   // Entities
   {

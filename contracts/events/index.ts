@@ -4,6 +4,7 @@ import * as enterprises from './enterprises.ts';
 import * as funds from './funds.ts';
 import * as governance from './governance.ts';
 import * as incubators from './incubators.ts';
+import * as monitoring from './monitoring.ts';
 import * as platforms from './platforms.ts';
 import * as talent from './talent.ts';
 import * as transfer from './transfer.ts';
@@ -66,6 +67,11 @@ export const EVENT_DEFINITIONS = {
   InnovationVoucherRedeemed: { context: 'governance', version: 1, data: governance.InnovationVoucherRedeemed },
   StatisticPublished: { context: 'governance', version: 1, data: governance.StatisticPublished },
   KpiTargetSet: { context: 'governance', version: 1, data: governance.KpiTargetSet },
+
+  // Written by the platform itself (admin API, monitor), never sent by a department.
+  WarningRulesChanged: { context: 'monitoring', version: 1, data: monitoring.WarningRulesChanged },
+  WarningRaised: { context: 'monitoring', version: 1, data: monitoring.WarningRaised },
+  WarningCleared: { context: 'monitoring', version: 1, data: monitoring.WarningCleared },
 } as const;
 
 export type EventType = keyof typeof EVENT_DEFINITIONS;
@@ -74,6 +80,15 @@ export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]
 
 export const SOURCE_CONTEXTS = ['enterprises', 'incubators', 'platforms', 'funds', 'transfer', 'talent', 'governance'] as const;
 export type SourceContext = (typeof SOURCE_CONTEXTS)[number];
+/** Contexts whose events the platform writes itself: no ingest route, no decider. */
+export const PLATFORM_CONTEXTS = ['monitoring'] as const;
+
+/** Event types a department may send (their context is a source context). */
+export type IngestEventType = { [T in EventType]: (typeof EVENT_DEFINITIONS)[T]['context'] extends SourceContext ? T : never }[EventType];
+export const INGEST_EVENT_TYPES = EVENT_TYPES.filter((t) => (SOURCE_CONTEXTS as readonly string[]).includes(EVENT_DEFINITIONS[t].context)) as IngestEventType[];
+export function isIngestEventType(type: string): type is IngestEventType {
+  return (INGEST_EVENT_TYPES as readonly string[]).includes(type);
+}
 
 export type EventData<T extends EventType> = z.output<(typeof EVENT_DEFINITIONS)[T]['data']>;
 export type EventDataInput<T extends EventType> = z.input<(typeof EVENT_DEFINITIONS)[T]['data']>;

@@ -5,6 +5,7 @@ import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, kpiById } from '../../contracts/k
 import type { StoreHead } from '../../contracts/ports.ts';
 import type { KpiReader } from './kpiReader.ts';
 import { parseQuery } from './parseQuery.ts';
+import { kpiStatuses, type WarningsDeps } from './warningsRouter.ts';
 
 /** One projection's progress, as GET /status shows it (contracts/api/kpis.ts). */
 export type ProjectionStatusView = ProjectionStatus;
@@ -31,6 +32,23 @@ export interface ApiDeps {
   onKpiError?(kpiId: string, err: unknown): void;
   /** KPI value changes as they land in the KPI tables (GET /stream); absent: the route answers 404. */
   changes?: KpiChangeFeed;
+  /** Early warning: GET /warnings, /warning-rules, warnings in the scorecards. */
+  warnings?: WarningsDeps;
+  /** Warnings raised and cleared, for the live stream (`warning` events); where the monitor runs. */
+  warningFeed?: WarningFeed;
+}
+
+/** A warning raised or cleared, as the stream sends it. */
+export interface WarningStreamEvent {
+  transition: 'raised' | 'cleared';
+  warningId: string;
+  eventId: string;
+  recordedAt: string;
+  data: Record<string, unknown>;
+}
+
+export interface WarningFeed {
+  subscribe(listener: (t: WarningStreamEvent) => void): () => void;
 }
 
 /** One KPI value that changed, as the stream sends it (contracts/api/kpis.ts). */
@@ -151,11 +169,15 @@ export function createApiRouter(deps: ApiDeps): Router {
       if (changes.length === 0) return;
       res.write(`id: ${head.position}\nevent: kpi-changes\ndata: ${JSON.stringify({ position: head.position, recordedAt: head.recordedAt, changes })}\n\n`);
     });
+    const unsubscribeWarnings = deps.warningFeed?.subscribe((t) => {
+      res.write(`event: warning\ndata: ${JSON.stringify(t)}\n\n`);
+    });
     // Comments keep proxies from closing an idle stream.
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(ping);
       unsubscribe();
+      unsubscribeWarnings?.();
     });
   });
 
@@ -183,8 +205,19 @@ export function createApiRouter(deps: ApiDeps): Router {
 
   router.get('/scorecards/:leadUnit', viewer, async (req, res) => {
     const q = parseQuery(ScorecardQuery, req);
-    res.json(await cached(req, () => deps.kpis.scorecard(String(req.params.leadUnit), q.period, { asOf: q.asOf })));
+    const leadUnit = String(req.params.leadUnit);
+    const scorecard = await cached(req, () => deps.kpis.scorecard(leadUnit, q.period, { asOf: q.asOf }));
+    if (!deps.warnings) return void res.json(scorecard);
+    // Warnings move on their own (the monitor's clock), so they are read fresh, never from the cache.
+    const warnings = await deps.warnings.list({ leadUnit: scorecard.leadUnit, status: 'open', ...(q.asOf ? { asOf: q.asOf } : {}) });
+    const statuses = kpiStatuses(warnings);
+    res.json({
+      ...scorecard,
+      kpis: scorecard.kpis.map((k) => ({ ...k, warningStatus: k.target === null ? null : (statuses[k.id] ?? '正常') })),
+      warnings,
+    });
   });
+
 
   router.post('/admin/projections/:name/rebuild', admin, async (req, res) => {
     if (!deps.rebuildProjection) throw new NotFoundError('this process runs no projections (SERVICES has no projector)');

@@ -48,6 +48,8 @@ export const ConfigSchema = z
     SEED_ENTERPRISES: z.coerce.number().int().min(10).default(3_000),
     /** Keep a slow live trickle of sample events after seeding. */
     TRICKLE: bool.default(true),
+    /** Run the early-warning monitor (预警) where projections run: it appends WarningRaised / WarningCleared events. */
+    WARNINGS: bool.default(true),
     /** Largest JSON body (one record or an array) on the ingest routes, bytes; more gets 413. */
     INGEST_JSON_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
     /** Largest NDJSON stream, bytes (streamed: memory does not grow with it); more gets 413. */

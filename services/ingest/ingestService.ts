@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, IllegalStateError, ValidationError, type FieldIssue } from '../../contracts/errors.ts';
-import { EVENT_DEFINITIONS, type DomainEvent, type EventType, type RecordedEvent, type SourceContext } from '../../contracts/events/index.ts';
+import { EVENT_DEFINITIONS, isIngestEventType, type DomainEvent, type RecordedEvent, type SourceContext } from '../../contracts/events/index.ts';
 import { IngestRecord, type IngestReport, type RecordOutcome } from '../../contracts/ingest.ts';
 import type { AppendRequest, EventStore, ExpectedVersion } from '../../contracts/ports.ts';
 import { POLICIES, withRetry, type RetryPolicy } from '../../contracts/retry.ts';
@@ -119,7 +119,9 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
     let input = raw;
     const obj = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
     const type = obj?.type;
-    const def = typeof type === 'string' && Object.hasOwn(EVENT_DEFINITIONS, type) ? EVENT_DEFINITIONS[type as EventType] : undefined;
+    if (typeof type === 'string' && Object.hasOwn(EVENT_DEFINITIONS, type) && !isIngestEventType(type))
+      return [{ field: 'type', reason: `记录类型 ${type} 由平台自身记录 (预警), 不能报送`, row, value: type }];
+    const def = typeof type === 'string' && isIngestEventType(type) ? EVENT_DEFINITIONS[type] : undefined;
     if (def && context && def.context !== context) {
       return [{ field: 'type', reason: `记录类型 ${String(type)} 属于 ${def.context}, 不能发送到 ${context}`, row, value: type }];
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EVENT_DEFINITIONS, EVENT_TYPES, eventSchemaOf, type EventType } from '../../contracts/events/index.ts';
+import { EVENT_DEFINITIONS, EVENT_TYPES, eventSchemaOf, isIngestEventType, type EventType } from '../../contracts/events/index.ts';
+import { NotFoundError } from '../../contracts/errors.ts';
 import { IngestRecord } from '../../contracts/ingest.ts';
 
 export const EVENTS_SCHEMA_ID = 'urn:innovation-brain:schema:events';
@@ -47,6 +48,8 @@ export function eventsJsonSchema(): JsonSchema {
   for (const type of EVENT_TYPES) {
     const def = EVENT_DEFINITIONS[type];
     defs[type] = { title: type, description: `${def.context} v${def.version}: 存储的事件 (信封 + data)`, ...toJson(eventSchemaOf(type)) };
+    // Events the platform writes itself (预警) have no record a department could send.
+    if (!isIngestEventType(type)) continue;
     defs[`${type}Record`] = { title: `${type}Record`, description: `报送 ${type} 的记录 (POST /api/v1/ingest/records)`, ...recordJson(type) };
   }
   cached = {
@@ -63,6 +66,7 @@ export function eventsJsonSchema(): JsonSchema {
 /** The JSON Schema of one event type (or of the record that reports it), standalone. */
 export function eventJsonSchema(type: EventType, kind: 'event' | 'record' = 'event'): JsonSchema {
   const def = eventsJsonSchema().$defs as Record<string, JsonSchema>;
+  if (kind === 'record' && !isIngestEventType(type)) throw new NotFoundError(`${type} 由平台自身记录, 没有报送记录格式`);
   const body = def[kind === 'event' ? type : `${type}Record`]!;
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `${EVENTS_SCHEMA_ID}:${type}${kind === 'record' ? ':record' : ''}`, ...body };
 }

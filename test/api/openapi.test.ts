@@ -16,11 +16,14 @@ import type { Router } from 'express';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, MOUNTS, type RouteContract } from '../../contracts/api/routes.ts';
+import { DEFAULT_WARNING_RULES } from '../../contracts/events/monitoring.ts';
 import { createEntityRouter, type EntityReader } from '../../services/api/entities.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
 import type { KpiReader } from '../../services/api/kpiReader.ts';
 import { buildOpenApiDocument, createOpenApiRouter, openApiPath, type OpenApiDocument } from '../../services/api/openapi.ts';
 import { createApiRouter } from '../../services/api/router.ts';
+import { createWarningsRouter } from '../../services/api/warningsRouter.ts';
+import type { RuleBook } from '../../services/monitoring/ruleBook.ts';
 import { loadKeyring } from '../../services/auth/keyring.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { healthRouter } from '../../services/http/health.ts';
@@ -229,6 +232,7 @@ describe('the API contract', () => {
           ...routesOf(MOUNTS.api, createOpenApiRouter()),
           ...routesOf(MOUNTS.api, createApiRouter({ storeHead: () => store.head(), projections: async () => [], kpis, requireRole })),
           ...routesOf(MOUNTS.api, createEntityRouter({ entities: {} as EntityReader, requireRole })),
+          ...routesOf(MOUNTS.api, createWarningsRouter({ list: async () => [], rules: {} as RuleBook }, requireRole)),
           ...routesOf(MOUNTS.exports, createExportRouter({ kpis, requireRole })),
           ...routesOf(MOUNTS.ingest, createIngestRouter({ ingest: createIngestService({ store, personSalt: 'test' }), keyring })),
         ].sort();
@@ -255,6 +259,10 @@ describe('the API contract', () => {
       },
       'POST /api/v1/ingest/:context/records': {
         init: { body: JSON.stringify([registered(990_001), registered(990_002), { type: 'EnterpriseRegistered' }]), headers: { 'content-type': 'application/json' } },
+      },
+      // The rule table in force sent back: answered 200, nothing recorded.
+      'PUT /api/v1/warning-rules': {
+        init: { body: JSON.stringify({ rules: DEFAULT_WARNING_RULES }), headers: { 'content-type': 'application/json' } },
       },
       'POST /api/v1/ingest/files': {
         init: { body: readFileSync(path.join(ROOT, 'docs/templates/enterprise-registry.csv')), headers: { 'content-type': 'text/csv', 'x-file-name': 'enterprise-registry.csv' } },

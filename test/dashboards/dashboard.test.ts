@@ -180,7 +180,7 @@ describe('when a viewer opens the leadership dashboard', () => {
 
     const table = page.locator('table.sc-table');
     await table.waitFor();
-    expect(await table.locator('thead th').allTextContents()).toEqual(['指标', '任务', '本期值', '目标值', '完成率', '环比', '同比']);
+    expect(await table.locator('thead th').allTextContents()).toEqual(['指标', '任务', '本期值', '目标值', '完成率', '环比', '同比', '预警']);
     const sc = await apiGet<{ kpis: { id: string; value: number | null }[] }>(`/scorecards/${encodeURIComponent('科创局')}?period=${year}`, server.keys.viewer);
     expect(await table.locator('tbody tr').count()).toBe(sc.kpis.length);
     const kcw = table.locator('tr[data-kpi="kcw_meetings_held"]');

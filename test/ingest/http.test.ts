@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '../../contracts/events/index.ts';
+import { EVENT_TYPES, INGEST_EVENT_TYPES } from '../../contracts/events/index.ts';
 import { certified, mixedBatch, rec, registered, uscc } from '../fixtures/ingest/records.ts';
 import { startIngestApp } from './httpApp.ts';
 import { tempDir } from './support.ts';
@@ -176,7 +176,7 @@ describe('when templates and schemas are read', () => {
     const res = await call('/api/v1/ingest/schemas', { key: 'viewer' });
     expect(res.status).toBe(200);
     const doc = await jsonOf(res);
-    expect(Object.keys(doc.$defs)).toEqual(expect.arrayContaining([...EVENT_TYPES, ...EVENT_TYPES.map((t) => `${t}Record`)]));
+    expect(Object.keys(doc.$defs)).toEqual(expect.arrayContaining([...EVENT_TYPES, ...INGEST_EVENT_TYPES.map((t) => `${t}Record`)]));
     expect(doc.oneOf).toHaveLength(EVENT_TYPES.length);
     expect(JSON.parse(readFileSync(path.join(docs, 'events.schema.json'), 'utf8'))).toEqual(doc);
   });

@@ -4,7 +4,8 @@
  * projection runner keeps filling from a real SQLite store, and KPI tables that the real
  * materializer keeps up to date behind it (reads on a viewer session of their own, live changes on
  * /api/v1/stream). The runner and the materializer stay up, so a test can append a correction and
- * wait for it to be projected and materialized.
+ * wait for it to be projected and materialized. The warnings API answers from the monitoring facts
+ * (no monitor runs here: test/monitoring has its own server with one).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type http from 'node:http';
@@ -15,18 +16,20 @@ import { afterAll, beforeAll } from 'vitest';
 import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventStore, OlapClient } from '../../contracts/ports.ts';
 import { createEntityQueries } from '../../projections/entities/profiles.ts';
-import { FACT_PROJECTIONS } from '../../projections/facts/index.ts';
 import { createKpiQueries } from '../../projections/kpi/index.ts';
+import { PROJECTIONS } from '../../projections/registry.ts';
 import { createKpiMaterializer, createKpiTableSource, type KpiMaterializer, type KpiTableSource } from '../../projections/kpiTables/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
 import { createEntityRouter, loadEntityProfile, type EntityRouterDeps } from '../../services/api/entities.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
 import { createApiRouter } from '../../services/api/router.ts';
+import { createWarningsRouter } from '../../services/api/warningsRouter.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { notFoundHandler, problemHandler } from '../../services/http/problem.ts';
 import { dashboardsRouter } from '../../services/http/dashboards.ts';
+import { startMonitoring } from '../../services/monitoringRoot.ts';
 import { freshOlap, sameDatabase } from './olap.ts';
 
 export interface KpiServer {
@@ -63,7 +66,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
   let viewer: OlapClient | undefined;
   let materializer: KpiMaterializer | undefined;
   try {
-    runner = createProjectionRunner({ olap, source: storeEventSource(store, { maxBatch: 500 }), projections: FACT_PROJECTIONS, batchSize: 500, flushMs: 20 });
+    runner = createProjectionRunner({ olap, source: storeEventSource(store, { maxBatch: 500 }), projections: PROJECTIONS, batchSize: 500, flushMs: 20 });
     await runner.start();
     await runner.waitUntilCaughtUp();
     const keyring = loadKeyring({ DATA_DIR: dir });
@@ -82,6 +85,8 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     const source = createKpiTableSource({ olap: viewer, head: () => m.head() });
     const queries = createKpiQueries(viewer, { source });
     const kpiErrors: KpiServer['kpiErrors'] = [];
+    // Warnings and rules as the API serves them (no monitor here: test/monitoring runs one).
+    const monitoring = startMonitoring({ store, olap: viewer, kpis: queries });
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
     const live = runner;
     const app = express();
@@ -94,6 +99,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     };
     app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) } }));
     app.use('/api/v1', createEntityRouter(entityFiles));
+    app.use('/api/v1', createWarningsRouter({ list: (f) => monitoring.queries.warnings(f), rules: monitoring.rules }, requireRole));
     app.use(
       '/api/v1',
       createApiRouter({
@@ -107,6 +113,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
         },
         onKpiError: (kpiId, err) => kpiErrors.push({ kpiId, message: String((err as Error).message) }),
         changes: { subscribe: (listener) => m.onChange((changes, h) => listener(changes, { position: h.position, recordedAt: h.recordedAt })) },
+        warnings: { list: (f) => monitoring.queries.warnings(f), rules: monitoring.rules },
       }),
     );
     if (options.dashboards) app.use(dashboardsRouter());

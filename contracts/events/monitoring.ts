@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { IsoDate, NonEmpty } from './common.ts';
+
+/**
+ * Early warning (预警, policy 保障措施(四)): the warning rules as data and the events that change
+ * them, raise a warning and clear it. The platform writes these itself (the monitor, the admin
+ * API); no department sends them.
+ */
+
+/** The status of a KPI with a target, worst open warning first: 预警 > 关注 > 正常. */
+export const WarningSeverity = z.enum(['关注', '预警']);
+export type WarningSeverity = z.infer<typeof WarningSeverity>;
+export const KpiWarningStatus = z.enum(['正常', '关注', '预警']);
+export type KpiWarningStatus = z.infer<typeof KpiWarningStatus>;
+
+const RuleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: '规则编号应为小写字母、数字和连字符 (1-40 个字符)' });
+const base = { id: RuleId, severity: WarningSeverity, enabled: z.boolean().default(true) };
+const pct = (max: number, what: string) => z.number({ error: `${what}应为数值` }).finite().min(0, { error: `${what}不能为负` }).max(max, { error: `${what}不能超过 ${max}` });
+const days = z.number({ error: '天数应为整数' }).int({ error: '天数应为整数' }).min(0, { error: '天数不能为负' }).max(3660, { error: '天数不能超过 3660' });
+
+/**
+ * One warning rule. Every KPI rule looks at the KPI's current year to date against the year's
+ * target; `behind-schedule` compares attainment with the elapsed share of the year.
+ */
+export const WarningRule = z.discriminatedUnion(
+  'kind',
+  [
+    /** Attainment (%) behind the elapsed share of the period (%) by more than `points`. */
+    z.strictObject({ ...base, kind: z.literal('behind-schedule'), points: pct(100, 'points ') }),
+    /** Projected attainment at the period's end below `belowPct` %. */
+    z.strictObject({ ...base, kind: z.literal('projected-attainment'), belowPct: pct(1000, 'belowPct ') }),
+    /** Year to date below the same span of last year by more than `pct` %. */
+    z.strictObject({ ...base, kind: z.literal('yoy-decline'), pct: pct(100, 'pct ') }),
+    /** A task milestone not completed more than `graceDays` after its due date. */
+    z.strictObject({ ...base, kind: z.literal('milestone-overdue'), graceDays: days }),
+    /**
+     * A source department (`source.unit` of its records) whose latest record is older than its
+     * cadence: `cadenceDays[unit]`, else `defaultCadenceDays`.
+     */
+    z.strictObject({
+      ...base,
+      kind: z.literal('source-overdue'),
+      defaultCadenceDays: days.min(1, { error: '周期至少 1 天' }),
+      cadenceDays: z.record(NonEmpty, days.min(1, { error: '周期至少 1 天' })).default({}),
+    }),
+  ],
+  { error: 'kind 应为 behind-schedule、projected-attainment、yoy-decline、milestone-overdue 或 source-overdue' },
+);
+export type WarningRule = z.infer<typeof WarningRule>;
+export type WarningRuleKind = WarningRule['kind'];
+
+/** A rule table: at most 50 rules, ids unique. */
+export const WarningRules = z
+  .array(WarningRule)
+  .max(50, { error: '规则不能超过 50 条' })
+  .superRefine((rules, ctx) => {
+    const seen = new Set<string>();
+    rules.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `规则编号重复: ${r.id}` });
+      seen.add(r.id);
+    });
+  });
+
+/** The rule table an admin changed: the whole new table, its version (the previous + 1) and who. */
+export const WarningRulesChanged = z.object({
+  version: z.number().int().min(2),
+  rules: WarningRules,
+  changedBy: NonEmpty,
+  reason: z.string().trim().max(500).optional(),
+});
+
+/** What a warning is about: a KPI (with its lead unit and dimension), a task milestone or a source department. */
+export const WarningSubject = z.object({
+  kind: z.enum(['kpi', 'milestone', 'source']),
+  /** Stable key within the rule: the KPI id, `task:milestoneId` or the source unit. */
+  key: NonEmpty,
+  kpiId: z.string().optional(),
+  leadUnit: z.string().optional(),
+  dimension: z.string().optional(),
+  task: z.number().int().optional(),
+  milestoneId: z.string().optional(),
+  sourceUnit: z.string().optional(),
+});
+export type WarningSubject = z.infer<typeof WarningSubject>;
+
+const warningFields = {
+  /** `<ruleId>:<subject key>`: one warning per rule and subject, raised and cleared in turn. */
+  warningId: NonEmpty,
+  ruleId: RuleId,
+  ruleKind: z.enum(['behind-schedule', 'projected-attainment', 'yoy-decline', 'milestone-overdue', 'source-overdue']),
+  rulesVersion: z.number().int().min(1),
+  subject: WarningSubject,
+  /** The period assessed (`2025`) or, for milestones and sources, the day evaluated on. */
+  period: z.string(),
+  evaluatedOn: IsoDate,
+  /** The measured figure and the rule's threshold it was compared with (null when not measurable). */
+  measured: z.number().finite().nullable(),
+  threshold: z.number().finite(),
+  /** A Chinese sentence saying why. */
+  message: NonEmpty,
+};
+
+export const WarningRaised = z.object({ ...warningFields, severity: WarningSeverity });
+export const WarningCleared = z.object({ ...warningFields, severity: WarningSeverity });
+
+/** What one rule finds about one subject now: a WarningRaised's payload less what the monitor adds. */
+export const WarningFinding = WarningRaised.omit({ warningId: true, rulesVersion: true, evaluatedOn: true });
+export type WarningFinding = z.infer<typeof WarningFinding>;
+
+/** The rule table shipped in code: version 1, in force until an admin changes it. */
+export const DEFAULT_WARNING_RULES: readonly WarningRule[] = Object.freeze(
+  WarningRules.parse([
+    { id: 'behind-10', kind: 'behind-schedule', points: 10, severity: '关注' },
+    { id: 'behind-25', kind: 'behind-schedule', points: 25, severity: '预警' },
+    { id: 'projected-90', kind: 'projected-attainment', belowPct: 90, severity: '关注' },
+    { id: 'projected-70', kind: 'projected-attainment', belowPct: 70, severity: '预警' },
+    { id: 'yoy-10', kind: 'yoy-decline', pct: 10, severity: '关注' },
+    { id: 'milestone-overdue', kind: 'milestone-overdue', graceDays: 0, severity: '预警' },
+    { id: 'source-overdue', kind: 'source-overdue', defaultCadenceDays: 120, cadenceDays: {}, severity: '关注' },
+  ]),
+);

@@ -1,0 +1,61 @@
+/**
+ * The early-warning API (docs/monitoring.md): what GET /api/v1/warnings takes and answers, and the
+ * rule table's view and change (GET / PUT /api/v1/warning-rules).
+ */
+import { z } from 'zod';
+import { AsOfParam } from './api/params.ts';
+import { WarningRule, WarningRules } from './events/monitoring.ts';
+import { Dimension, KPI_IDS, LeadUnit } from './kpis.ts';
+import { KpiWarningStatusView, WarningView } from './warningView.ts';
+
+export { KpiWarningStatusView, WarningView };
+
+export const WarningsQuery = z
+  .object({
+    leadUnit: LeadUnit.optional().meta({ description: 'The lead unit (牵头单位) of the warning\'s subject', example: '科创局' }),
+    dimension: Dimension.optional().meta({ description: 'The assessment dimension of the KPI (P, T, E, H, V, G)', example: 'E' }),
+    kpi: z
+      .string()
+      .refine((id) => KPI_IDS.includes(id), { error: '没有这个指标 (GET /api/v1/kpis 列出指标编号)' })
+      .optional()
+      .meta({ description: 'A KPI id of the catalog', example: 'hte_count' }),
+    status: z
+      .enum(['open', 'cleared', 'all', '关注', '预警'], { error: 'status 应为 open、cleared、all、关注 或 预警' })
+      .default('open')
+      .meta({ description: '`open` (default), `cleared`, `all`, or a severity (关注 / 预警) of open warnings' }),
+    asOf: AsOfParam,
+  })
+  .strict();
+export type WarningsQuery = z.output<typeof WarningsQuery>;
+
+export const WarningsResponse = z
+  .object({
+    asOf: z.string().nullable(),
+    counts: z.object({ 关注: z.number().int(), 预警: z.number().int() }).describe('Open warnings by severity (all filters but status applied)'),
+    statuses: z.record(z.string(), z.enum(['关注', '预警'])).describe('Per KPI with an open warning, its status; a KPI with a target and none is 正常'),
+    warnings: z.array(WarningView),
+  })
+  .meta({ id: 'Warnings' });
+
+export const RuleSetSchema = z
+  .object({
+    version: z.number().int().min(1),
+    rules: z.array(WarningRule),
+    changedAt: z.string().nullable().describe('Record instant of the change; null for the defaults shipped in code (version 1)'),
+    changedBy: z.string(),
+    reason: z.string().nullable(),
+    history: z.array(z.object({ version: z.number().int(), changedAt: z.string().nullable(), changedBy: z.string(), reason: z.string().nullable() })),
+  })
+  .meta({ id: 'WarningRuleSet', description: 'The warning rule table in force and its versions' });
+export type RuleSetView = z.infer<typeof RuleSetSchema>;
+
+export const RuleChangeResponse = RuleSetSchema.extend({ changed: z.boolean().describe('False when the table sent equals the one in force (nothing recorded)') }).meta({ id: 'WarningRuleSetChanged' });
+
+/** The body of PUT /api/v1/warning-rules: the whole new table, optionally the version it was edited from. */
+export const RuleChange = z
+  .strictObject({
+    rules: WarningRules,
+    basedOnVersion: z.number().int().min(1).optional().describe('The version the editor started from: 409 when another change came first'),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .meta({ id: 'WarningRuleChange' });

@@ -1,0 +1,131 @@
+import { DEFAULT_TARGETS, KPI_CATALOG, LeadUnit, TASK_LEAD_UNITS, type KpiDefinition } from '../../contracts/kpis.ts';
+import type { WarningView } from '../../contracts/warningView.ts';
+import type { OlapClient } from '../../contracts/ports.ts';
+import { MILESTONES } from '../kpi/definitions.ts';
+import { asOfParam, NOW, type KpiQueries } from '../kpi/queries.ts';
+import type { Period } from '../kpi/periods.ts';
+import { live, NO_POSITION_BOUND, QUERY_SETTINGS } from '../kpi/sql.ts';
+import type { KpiMeasurement, MilestoneReading, Readings, SourceReading } from './evaluate.ts';
+import type { EarlierYear } from './forecast.ts';
+
+/** How many earlier years a projection looks back at. */
+export const EARLIER_YEARS = 3;
+
+export interface WarningFilter {
+  leadUnit?: string;
+  dimension?: string;
+  kpi?: string;
+  /** `open` (default), `cleared`, `all`, or a severity (关注 / 预警) of open warnings. */
+  status?: 'open' | 'cleared' | 'all' | '关注' | '预警';
+  asOf?: string;
+}
+
+export type { WarningView };
+
+export interface MonitoringQueries {
+  /** What the rules look at, as known now, periods under way evaluated on `today`. */
+  readings(today: string): Promise<Readings>;
+  /** Warnings as known at `asOf` (now when absent), filtered. */
+  warnings(filter?: WarningFilter): Promise<WarningView[]>;
+}
+
+const yearPeriod = (y: number, end = `${y}-12-31`): Period => ({ label: String(y), grain: 'year', start: `${y}-01-01`, end });
+/** The same month and day in an earlier year (29 February becomes the 28th). */
+function sameDay(today: string, year: number): string {
+  const md = today.slice(5);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return `${year}-${md === '02-29' && !leap ? '02-28' : md}`;
+}
+
+const instant = (v: unknown) => `${String(v).replace(' ', 'T')}Z`;
+
+/** The monitor's readings and the warnings fact table, over the fact tables' stable names. */
+export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): MonitoringQueries {
+  async function measure(kpi: KpiDefinition, today: string): Promise<KpiMeasurement | null> {
+    const year = Number(today.slice(0, 4));
+    const periods: Period[] = [yearPeriod(year)];
+    for (let y = year - 1; y >= year - EARLIER_YEARS; y--) periods.push(yearPeriod(y, sameDay(today, y)), yearPeriod(y));
+    const set = await kpis.compute({ kpi, slot: 'year', periods, maxPosition: Number.MAX_SAFE_INTEGER, knownOn: today });
+    const at = (i: number) => set.byPeriod![i]!.points[0] ?? set.byPeriod![i]!.empty;
+    const cur = at(0);
+    if (cur.target === null || cur.target <= 0) return null;
+    const earlier: EarlierYear[] = [];
+    for (let i = 0; i < EARLIER_YEARS; i++) earlier.push({ year: year - 1 - i, toDate: at(1 + 2 * i).value, full: at(2 + 2 * i).value });
+    return { kpi, year, target: cur.target, value: cur.value, startValue: earlier[0]!.full, earlier };
+  }
+
+  return {
+    async readings(today) {
+      // KPIs with a target this year (entered, or the policy's own), measured through the year
+      // (not annual statistics known only the next spring).
+      const entered = await olap.query<{ id: string }>(
+        `SELECT DISTINCT kpi_id AS id FROM ${live('fact_kpi_targets', `kind = 'target' AND startsWith(period, {year:String})`)} ${QUERY_SETTINGS}`,
+        { asOf: NOW, maxPos: NO_POSITION_BOUND, year: today.slice(0, 4) },
+      );
+      const withTarget = new Set([...entered.map((r) => r.id), ...DEFAULT_TARGETS.map((t) => t.kpiId)]);
+      const candidates = KPI_CATALOG.filter((k) => withTarget.has(k.id) && kpis.isComputed(k.id) && k.grains.includes('ytd'));
+      const measured = [];
+      for (const k of candidates) measured.push(await measure(k, today));
+      const ms = await olap.query<Record<string, unknown>>(`SELECT * FROM ${MILESTONES} AS s WHERE s.due_on < {today:Date} ORDER BY s.task, s.due_on, s.milestone_id ${QUERY_SETTINGS}`, {
+        asOf: NOW, maxPos: NO_POSITION_BOUND, today,
+      });
+      const milestones: MilestoneReading[] = ms.map((m) => {
+        const task = Number(m.task);
+        const unit = String(m.unit);
+        return { task, milestoneId: String(m.milestone_id), title: String(m.title), unit, leadUnit: LeadUnit.safeParse(unit).success ? unit : (TASK_LEAD_UNITS[task]?.[0] ?? unit), dueOn: String(m.due_on), status: String(m.status) };
+      });
+      const src = await olap.query<{ unit: string; last: string }>(`SELECT unit, toString(max(occurred)) AS last FROM fact_source_records WHERE occurred <= {today:Date} GROUP BY unit ORDER BY unit ${QUERY_SETTINGS}`, { today });
+      const sources: SourceReading[] = src.map((s) => ({ unit: s.unit, lastOccurred: s.last }));
+      return { today, kpis: measured.filter((m): m is KpiMeasurement => m !== null), milestones, sources };
+    },
+
+    async warnings(filter = {}) {
+      const status = filter.status ?? 'open';
+      const conditions: string[] = [];
+      if (filter.leadUnit) conditions.push('lead_unit = {leadUnit:String}');
+      if (filter.dimension) conditions.push('dimension = {dimension:String}');
+      if (filter.kpi) conditions.push('kpi_id = {kpi:String}');
+      if (status === 'open' || status === '关注' || status === '预警') conditions.push(`last = 'raised'`);
+      if (status === 'cleared') conditions.push(`last = 'cleared'`);
+      if (status === '关注' || status === '预警') conditions.push('severity = {severity:String}');
+      const rows = await olap.query<Record<string, unknown>>(
+        `SELECT * FROM (
+          SELECT warning_id, argMax(transition, position) AS last, argMax(severity, position) AS severity, argMax(rule_id, position) AS rule_id,
+            argMax(rule_kind, position) AS rule_kind, argMax(rules_version, position) AS rules_version, argMax(subject_kind, position) AS subject_kind,
+            argMax(subject_key, position) AS subject_key, argMax(kpi_id, position) AS kpi_id, argMax(lead_unit, position) AS lead_unit,
+            argMax(dimension, position) AS dimension, argMax(task, position) AS task, argMax(milestone_id, position) AS milestone_id,
+            argMax(source_unit, position) AS source_unit, argMax(period, position) AS period, toString(argMax(evaluated_on, position)) AS evaluated_on,
+            argMax(tuple(measured), position).1 AS measured, argMax(threshold, position) AS threshold, argMax(message, position) AS message,
+            toString(maxIf(recorded_at, transition = 'raised')) AS raised_at, toString(argMax(recorded_at, position)) AS last_at, argMax(event_id, position) AS event_id,
+            max(position) AS pos
+          FROM fact_warnings WHERE recorded_at <= {asOf:DateTime64(3)} GROUP BY warning_id)
+        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY last = 'raised' DESC, severity = '预警' DESC, lead_unit, kpi_id, warning_id ${QUERY_SETTINGS}`,
+        { asOf: asOfParam(filter.asOf), leadUnit: filter.leadUnit ?? '', dimension: filter.dimension ?? '', kpi: filter.kpi ?? '', severity: status },
+      );
+      const opt = (v: unknown) => (v === '' || v === null || v === undefined ? null : String(v));
+      return rows.map((r): WarningView => ({
+        warningId: String(r.warning_id),
+        state: r.last === 'raised' ? 'open' : 'cleared',
+        // The columns hold only what the event schemas allowed in.
+        severity: String(r.severity) as WarningView['severity'],
+        ruleId: String(r.rule_id),
+        ruleKind: String(r.rule_kind) as WarningView['ruleKind'],
+        rulesVersion: Number(r.rules_version),
+        subject: {
+          kind: String(r.subject_kind) as WarningView['subject']['kind'], key: String(r.subject_key), kpiId: opt(r.kpi_id), leadUnit: opt(r.lead_unit), dimension: opt(r.dimension),
+          task: Number(r.task) || null, milestoneId: opt(r.milestone_id), sourceUnit: opt(r.source_unit),
+        },
+        period: String(r.period),
+        evaluatedOn: String(r.evaluated_on),
+        measured: r.measured === null ? null : Number(r.measured),
+        threshold: Number(r.threshold),
+        message: String(r.message),
+        raisedAt: instant(r.raised_at),
+        clearedAt: r.last === 'cleared' ? instant(r.last_at) : null,
+        eventId: String(r.event_id),
+      }));
+    },
+  };
+}
+

@@ -1,0 +1,61 @@
+import express, { type Router } from 'express';
+import { ValidationError } from '../../contracts/errors.ts';
+import type { KpiWarningStatus } from '../../contracts/events/monitoring.ts';
+import { WarningsQuery, type WarningView } from '../../contracts/monitoring.ts';
+import { actorOf, principalOf } from '../auth/keyring.ts';
+import type { RuleBook } from '../monitoring/ruleBook.ts';
+import { parseQuery } from './parseQuery.ts';
+
+/** What early warning offers the read API (services do not import projections; the composition root joins them). */
+export interface WarningsDeps {
+  list(filter: WarningFilterQuery): Promise<WarningView[]>;
+  rules: RuleBook;
+}
+
+/** The filters of GET /warnings (status defaults to `open`). */
+export type WarningFilterQuery = Partial<WarningsQuery>;
+
+/** Per KPI, the worst open warning: 预警 over 关注 (a KPI with a target and none is 正常). */
+export function kpiStatuses(warnings: readonly WarningView[]): Record<string, KpiWarningStatus> {
+  const out: Record<string, KpiWarningStatus> = {};
+  for (const w of warnings) {
+    const id = w.subject.kpiId;
+    if (w.state !== 'open' || !id) continue;
+    if (out[id] !== '预警') out[id] = w.severity === '预警' ? '预警' : '关注';
+  }
+  return out;
+}
+
+/** GET /warnings (viewer), GET and PUT /warning-rules (admin). */
+export function createWarningsRouter(deps: WarningsDeps, requireRole: (...roles: string[]) => express.RequestHandler): Router {
+  const router = express.Router();
+  const viewer = requireRole('viewer');
+  const admin = requireRole('admin');
+  const json = express.json({ limit: '256kb', strict: true });
+
+  router.get('/warnings', viewer, async (req, res) => {
+    const q = parseQuery(WarningsQuery, req);
+    const warnings = await deps.list(q);
+    // Counts and statuses cover every open warning the other filters select, whatever `status` lists.
+    const open = q.status === 'open' ? warnings : await deps.list({ ...q, status: 'open' });
+    res.json({
+      asOf: q.asOf ?? null,
+      counts: { 关注: open.filter((w) => w.severity === '关注').length, 预警: open.filter((w) => w.severity === '预警').length },
+      statuses: kpiStatuses(open),
+      warnings,
+    });
+  });
+
+  router.get('/warning-rules', admin, async (_req, res) => {
+    res.json(await deps.rules.current());
+  });
+
+  router.put('/warning-rules', admin, json, async (req, res) => {
+    if (!req.is('application/json'))
+      throw new ValidationError('Content-Type 应为 application/json', [{ field: 'Content-Type', reason: '不支持的内容类型', value: req.get('content-type') ?? '' }]);
+    const result = await deps.rules.change(req.body, actorOf(principalOf(res)));
+    res.status(result.changed ? 201 : 200).json(result);
+  });
+
+  return router;
+}

@@ -59,3 +59,36 @@ export const RuleChange = z
     reason: z.string().trim().max(500).optional(),
   })
   .meta({ id: 'WarningRuleChange' });
+
+/** Query of GET /api/v1/data-quality. */
+export const DataQualityQuery = z.object({ asOf: AsOfParam }).strict();
+
+export const DataQualityResponse = z
+  .object({
+    asOf: z.string().nullable().describe('The as-of instant asked for (ISO), or null: as known now'),
+    day: z.string().describe('The day cadences are measured to (Asia/Shanghai)'),
+    units: z
+      .array(
+        z.object({
+          unit: z.string().describe('The sending department (source.unit of its records)'),
+          systems: z.array(z.string()).describe('Systems it sent from (source.system)'),
+          records: z.number().int().describe('Records stored from it'),
+          recordsLast30Days: z.number().int().describe('Of those, recorded in the 30 days to the day'),
+          lastRecordedAt: z.string().describe('When its latest record was stored (ISO, UTC)'),
+          lastOccurred: z.string().describe('The latest business date among its records'),
+          cadenceDays: z.number().int().describe('Expected cadence: the source-overdue warning rule of the table in force (per unit, else its default)'),
+          daysSinceLast: z.number().int().describe('Days from its latest record to the day'),
+          overdue: z.boolean().describe('daysSinceLast beyond cadenceDays'),
+          corrections: z.number().int().describe('Records that corrected an earlier one'),
+          flagged: z.number().int().describe('Records stored with a data-quality flag'),
+          underReview: z.number().int().describe('Records flagged by filing review (review:…), asking for an explanation'),
+          flags: z.record(z.string(), z.number().int()).describe('Flagged records by flag (docs/ingest.md)'),
+        }),
+      )
+      .describe('Per sending department, by name'),
+    duplicateNames: z
+      .array(z.object({ name: z.string(), usccs: z.array(z.string()).describe('The USCCs registered under that name') }))
+      .describe('Enterprise names registered under more than one USCC (at most 200)'),
+  })
+  .meta({ id: 'DataQuality' });
+export type DataQualityView = z.infer<typeof DataQualityResponse>;

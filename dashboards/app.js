@@ -3,6 +3,7 @@
 // departments and must not be able to inject markup.
 
 import { followKpiStream } from './live.js';
+import { createDataQuality } from './dataQuality.js';
 import { createProfiles } from './profile.js';
 import { badgeClass, warningsByKpi } from './warnings.js';
 
@@ -1125,6 +1126,7 @@ function selectTab(tab) {
     document.getElementById(t.getAttribute('aria-controls')).hidden = !on;
   }
   if (tab.id === 'tab-scorecard' && !$('#scorecard table') && $('#sc-unit').value) loadScorecard();
+  if (tab.id === 'tab-quality') dataQuality.load();
 }
 for (const t of tabs) {
   t.addEventListener('click', () => selectTab(t));
@@ -1156,6 +1158,11 @@ const profiles = createProfiles({
   asOfText,
   isUnauthorized: (err) => err instanceof ApiError && err.status === 401,
 });
+
+// ---------------------------------------------------------------------------------------------
+// 数据质量 (data-quality board): dashboards/dataQuality.js
+
+const dataQuality = createDataQuality({ api, h, emptyState, errorState, nf });
 
 // ---------------------------------------------------------------------------------------------
 // Start

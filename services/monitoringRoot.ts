@@ -3,6 +3,7 @@
  * the API runs, and the monitor where projections and the KPI tables' materializer run (it
  * evaluates after their runs and on a timer). Kept out of platform.ts so that file only calls it.
  */
+import type { WarningsDeps } from './api/warningsRouter.ts';
 import type { EventStore, OlapClient } from '../contracts/ports.ts';
 import type { KpiQueries } from '../projections/kpi/index.ts';
 import type { KpiMaterializer } from '../projections/kpiTables/index.ts';
@@ -14,6 +15,8 @@ import { createRuleBook, type RuleBook } from './monitoring/ruleBook.ts';
 export interface MonitoringRoot {
   rules: RuleBook;
   queries: MonitoringQueries;
+  /** What the read API serves of it: warnings, the rule table, the data-quality board. */
+  api: WarningsDeps;
   /** Present where the materializer runs. */
   monitor?: WarningMonitor;
   stop(): Promise<void>;
@@ -54,6 +57,7 @@ export function startMonitoring(options: {
   return {
     rules,
     queries,
+    api: { list: (f) => queries.warnings(f), rules, dataQuality: (o) => queries.dataQuality(o) },
     ...(monitor ? { monitor } : {}),
     async stop() {
       await monitor?.stop();

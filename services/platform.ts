@@ -343,7 +343,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const files = entityFiles;
     app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole, ...(files ? { entities: { profile: (id, o) => loadEntityProfile(files, id, o) } } : {}) }));
     if (files) app.use(MOUNTS.api, createEntityRouter(files));
-    if (monitoring) app.use(MOUNTS.api, createWarningsRouter({ list: (f) => monitoring!.queries.warnings(f), rules: monitoring.rules }, requireRole));
+    if (monitoring) app.use(MOUNTS.api, createWarningsRouter(monitoring.api, requireRole));
     app.use(
       MOUNTS.api,
       createApiRouter({
@@ -354,7 +354,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
         ...(kpiTables ? { kpiVersion: () => kpiTables.version(), kpiTablesHead: () => kpiTables.head(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
         ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
-        ...(monitoring ? { warnings: { list: (f) => monitoring!.queries.warnings(f), rules: monitoring.rules } } : {}),
+        ...(monitoring ? { warnings: monitoring.api } : {}),
         ...(monitoring?.monitor ? { warningFeed: { subscribe: (l) => monitoring!.monitor!.onTransition(l) } } : {}),
       }),
     );

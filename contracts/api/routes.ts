@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EntityIdParams, EntityProfileQuery, EntityProfileSchema, EntitySearchQuery, EntitySearchResultSchema } from '../entities.ts';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportEntityQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
-import { RuleChange, RuleChangeResponse, RuleSetSchema, WarningsQuery, WarningsResponse } from '../monitoring.ts';
+import { DataQualityQuery, DataQualityResponse, RuleChange, RuleChangeResponse, RuleSetSchema, WarningsQuery, WarningsResponse } from '../monitoring.ts';
 import { ContextParams, CorrelationHeaders, EventTypeParams, FileUploadHeaders, FileUploadQuery, IngestReportSchema, JsonSchemaDocument, SchemaQuery, TemplatesResponse, ingestRecordSchemas } from './ingest.ts';
 import {
   DrilldownQuery,
@@ -197,6 +197,15 @@ export const API_ROUTES: readonly RouteContract[] = [
       'the measured figure, the threshold and a Chinese sentence; `statuses` gives each KPI\'s status (预警 over 关注; a KPI with a target and no open warning is 正常). docs/monitoring.md.',
     query: WarningsQuery,
     responses: { 200: { description: 'The warnings matching the filters', content: json(WarningsResponse) } },
+  },
+  {
+    method: 'get', path: '/api/v1/data-quality', tag: 'warnings', access: ['viewer'],
+    summary: '数据质量 · Data-quality board',
+    description:
+      'Per sending department (source.unit): records stored, in the last 30 days, the latest record against its expected cadence (the source-overdue rule of the table in force), ' +
+      'corrections, records flagged at import (filing review included) by flag; and enterprise names registered under more than one USCC. As known at `asOf`. docs/monitoring.md.',
+    query: DataQualityQuery,
+    responses: { 200: { description: 'The board', content: json(DataQualityResponse) } },
   },
   {
     method: 'get', path: '/api/v1/warning-rules', tag: 'warnings', access: ['admin'],

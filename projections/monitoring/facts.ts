@@ -11,7 +11,7 @@ type WarningEvent = DomainEventOf<'WarningRaised' | 'WarningCleared'>;
  */
 export const monitoringFacts: Projection = {
   name: 'fact_monitoring',
-  version: 1,
+  version: 2,
   handles: EVENT_TYPES,
   tables: [
     {
@@ -41,7 +41,7 @@ export const monitoringFacts: Projection = {
     },
     {
       name: 'fact_source_records',
-      ddl: factTableDdl(`unit LowCardinality(String),\n  system LowCardinality(String)`, 'unit, event_id'),
+      ddl: factTableDdl(`unit LowCardinality(String),\n  system LowCardinality(String),\n  quality Array(String)`, 'unit, event_id'),
     },
   ],
   project(events: readonly RecordedEvent[]) {
@@ -61,7 +61,7 @@ export const monitoringFacts: Projection = {
       }
       // The platform's own events (rule changes) are no department's data.
       if (ev.type === 'WarningRulesChanged' || !ev.source.unit) continue;
-      sources.push({ ...baseRow(ev), unit: ev.source.unit, system: ev.source.system });
+      sources.push({ ...baseRow(ev), unit: ev.source.unit, system: ev.source.system, quality: ev.quality ?? [] });
     }
     return { fact_warnings: warnings, fact_source_records: sources };
   },

@@ -1,8 +1,11 @@
 import { DEFAULT_TARGETS, KPI_CATALOG, LeadUnit, TASK_LEAD_UNITS, type KpiDefinition } from '../../contracts/kpis.ts';
 import type { WarningView } from '../../contracts/warningView.ts';
+import type { DataQualityView } from '../../contracts/monitoring.ts';
+import type { WarningRule } from '../../contracts/events/monitoring.ts';
+import { shanghaiDate } from '../../contracts/dates.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { MILESTONES } from '../kpi/definitions.ts';
-import { asOfParam, NOW, type KpiQueries } from '../kpi/queries.ts';
+import { asOfParam, knownOnOf, NOW, type KpiQueries } from '../kpi/queries.ts';
 import type { Period } from '../kpi/periods.ts';
 import { live, NO_POSITION_BOUND, QUERY_SETTINGS } from '../kpi/sql.ts';
 import type { KpiMeasurement, MilestoneReading, Readings, SourceReading } from './evaluate.ts';
@@ -27,6 +30,8 @@ export interface MonitoringQueries {
   readings(today: string): Promise<Readings>;
   /** Warnings as known at `asOf` (now when absent), filtered. */
   warnings(filter?: WarningFilter): Promise<WarningView[]>;
+  /** The data-quality board: per sending department, as known at `asOf`; cadences from the rule table given. */
+  dataQuality(options: { asOf?: string; rules: readonly WarningRule[] }): Promise<DataQualityView>;
 }
 
 const yearPeriod = (y: number, end = `${y}-12-31`): Period => ({ label: String(y), grain: 'year', start: `${y}-01-01`, end });
@@ -125,6 +130,64 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
         clearedAt: r.last === 'cleared' ? instant(r.last_at) : null,
         eventId: String(r.event_id),
       }));
+    },
+    async dataQuality({ asOf, rules }) {
+      const at = asOfParam(asOf);
+      const day = knownOnOf(at);
+      // "The last 30 days" end at the as-of instant, or now (not at the far end "as known now" stands for).
+      const p = { asOf: at, day, ref: asOfParam(asOf ?? new Date()) };
+      const [units, flags, names] = await Promise.all([
+        olap.query<{ unit: string; systems: string[]; records: number; recent: number; last_recorded: string; last_occurred: string; corrections: number; flagged: number; review: number }>(
+          `SELECT s.unit AS unit, arraySort(groupUniqArray(s.system)) AS systems, count() AS records,
+             countIf(s.recorded_at > {ref:DateTime64(3)} - INTERVAL 30 DAY) AS recent,
+             toString(max(s.recorded_at)) AS last_recorded, toString(max(s.occurred)) AS last_occurred,
+             countIf(c.event_id != '') AS corrections, countIf(notEmpty(s.quality)) AS flagged,
+             countIf(arrayExists(q -> startsWith(q, 'review:'), s.quality)) AS review
+           FROM (SELECT * FROM fact_source_records WHERE recorded_at <= {asOf:DateTime64(3)}) AS s
+           LEFT JOIN (SELECT DISTINCT event_id FROM fact_corrections WHERE recorded_at <= {asOf:DateTime64(3)}) AS c ON c.event_id = s.event_id
+           GROUP BY s.unit ORDER BY s.unit ${QUERY_SETTINGS}`,
+          p,
+        ),
+        olap.query<{ unit: string; flag: string; n: number }>(
+          `SELECT unit, flag, count() AS n FROM fact_source_records ARRAY JOIN quality AS flag
+           WHERE recorded_at <= {asOf:DateTime64(3)} GROUP BY unit, flag ORDER BY unit, flag ${QUERY_SETTINGS}`,
+          p,
+        ),
+        olap.query<{ name: string; usccs: string[] }>(
+          `SELECT name, arraySort(groupUniqArray(uscc)) AS usccs FROM fact_entity_locations
+           WHERE change = 'registered' AND name != '' AND recorded_at <= {asOf:DateTime64(3)}
+             AND event_id NOT IN (SELECT supersedes FROM fact_corrections WHERE recorded_at <= {asOf:DateTime64(3)})
+           GROUP BY name HAVING length(usccs) > 1 ORDER BY name LIMIT 200 ${QUERY_SETTINGS}`,
+          p,
+        ),
+      ]);
+      const overdueRule = rules.find((r): r is Extract<WarningRule, { kind: 'source-overdue' }> => r.kind === 'source-overdue');
+      const dayMs = Date.parse(`${day}T00:00:00Z`);
+      return {
+        asOf: asOf ?? null,
+        day,
+        units: units.map((u) => {
+          const cadenceDays = overdueRule ? (overdueRule.cadenceDays[u.unit] ?? overdueRule.defaultCadenceDays) : 0;
+          const lastDay = shanghaiDate(instant(u.last_recorded));
+          const daysSinceLast = Math.max(0, Math.round((dayMs - Date.parse(`${lastDay}T00:00:00Z`)) / 86_400_000));
+          return {
+            unit: u.unit,
+            systems: u.systems,
+            records: Number(u.records),
+            recordsLast30Days: Number(u.recent),
+            lastRecordedAt: instant(u.last_recorded),
+            lastOccurred: u.last_occurred,
+            cadenceDays,
+            daysSinceLast,
+            overdue: cadenceDays > 0 && daysSinceLast > cadenceDays,
+            corrections: Number(u.corrections),
+            flagged: Number(u.flagged),
+            underReview: Number(u.review),
+            flags: Object.fromEntries(flags.filter((f) => f.unit === u.unit).map((f) => [f.flag, Number(f.n)])),
+          };
+        }),
+        duplicateNames: names.map((n) => ({ name: n.name, usccs: n.usccs })),
+      };
     },
   };
 }

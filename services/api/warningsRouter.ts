@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { ValidationError } from '../../contracts/errors.ts';
 import type { KpiWarningStatus } from '../../contracts/events/monitoring.ts';
-import { WarningsQuery, type WarningView } from '../../contracts/monitoring.ts';
+import { DataQualityQuery, WarningsQuery, type DataQualityView, type RuleSetView, type WarningView } from '../../contracts/monitoring.ts';
 import { actorOf, principalOf } from '../auth/keyring.ts';
 import type { RuleBook } from '../monitoring/ruleBook.ts';
 import { parseQuery } from './parseQuery.ts';
@@ -10,6 +10,8 @@ import { parseQuery } from './parseQuery.ts';
 export interface WarningsDeps {
   list(filter: WarningFilterQuery): Promise<WarningView[]>;
   rules: RuleBook;
+  /** The data-quality board as known at `asOf`, with the cadences of the rule table in force. */
+  dataQuality(options: { asOf?: string; rules: RuleSetView['rules'] }): Promise<DataQualityView>;
 }
 
 /** The filters of GET /warnings (status defaults to `open`). */
@@ -44,6 +46,13 @@ export function createWarningsRouter(deps: WarningsDeps, requireRole: (...roles:
       statuses: kpiStatuses(open),
       warnings,
     });
+  });
+
+  // 数据质量: per sending department, what it sent, when, corrections and flags (viewer).
+  router.get('/data-quality', viewer, async (req, res) => {
+    const { asOf } = parseQuery(DataQualityQuery, req);
+    const { rules } = await deps.rules.current();
+    res.json(await deps.dataQuality({ ...(asOf ? { asOf } : {}), rules }));
   });
 
   router.get('/warning-rules', admin, async (_req, res) => {

@@ -232,7 +232,7 @@ describe('the API contract', () => {
           ...routesOf(MOUNTS.api, createOpenApiRouter()),
           ...routesOf(MOUNTS.api, createApiRouter({ storeHead: () => store.head(), projections: async () => [], kpis, requireRole })),
           ...routesOf(MOUNTS.api, createEntityRouter({ entities: {} as EntityReader, requireRole })),
-          ...routesOf(MOUNTS.api, createWarningsRouter({ list: async () => [], rules: {} as RuleBook }, requireRole)),
+          ...routesOf(MOUNTS.api, createWarningsRouter({ list: async () => [], rules: {} as RuleBook, dataQuality: async () => Promise.reject(new Error('never called')) }, requireRole)),
           ...routesOf(MOUNTS.exports, createExportRouter({ kpis, requireRole })),
           ...routesOf(MOUNTS.ingest, createIngestRouter({ ingest: createIngestService({ store, personSalt: 'test' }), keyring })),
         ].sort();

@@ -267,3 +267,22 @@ describe('一企一档 on the dashboard', () => {
     await page.context().close();
   });
 });
+
+describe('数据质量 on the dashboard', () => {
+  it('shows each sending department with what the API says of it', async () => {
+    const board = await apiGet<{ units: Array<{ unit: string; records: number; overdue: boolean }> }>('/data-quality');
+    expect(board.units.length).toBeGreaterThan(0);
+    const { page, problems } = await newPage();
+    await login(page);
+    await page.getByRole('tab', { name: '数据质量' }).click();
+    for (const u of board.units) {
+      const row = page.locator(`#data-quality tr[data-unit="${u.unit}"]`);
+      await expect.poll(() => row.count()).toBe(1);
+      const cells = await row.locator('td').allTextContents();
+      expect(Number(cells[0]!.replaceAll(',', ''))).toBe(u.records);
+      expect(cells[4]).toBe(u.overdue ? '逾期未报' : '按期');
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});

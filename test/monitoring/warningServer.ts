@@ -82,7 +82,7 @@ export async function startWarningServer(events: readonly RecordedEvent[], optio
     const keyring = loadKeyring({ DATA_DIR: dir });
     const app = express();
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
-    app.use('/api/v1', createWarningsRouter({ list: (f) => mon.queries.warnings(f), rules: mon.rules }, requireRole));
+    app.use('/api/v1', createWarningsRouter(mon.api, requireRole));
     app.use(
       '/api/v1',
       createApiRouter({
@@ -95,7 +95,7 @@ export async function startWarningServer(events: readonly RecordedEvent[], optio
           return h ? `kpi:${h.position}:${h.knownOn}` : undefined;
         },
         changes: { subscribe: (listener) => m.onChange((changes, h) => listener(changes, { position: h.position, recordedAt: h.recordedAt })) },
-        warnings: { list: (f) => mon.queries.warnings(f), rules: mon.rules },
+        warnings: mon.api,
         warningFeed: { subscribe: (l) => mon.monitor!.onTransition(l) },
       }),
     );

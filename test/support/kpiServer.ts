@@ -99,7 +99,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     };
     app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) } }));
     app.use('/api/v1', createEntityRouter(entityFiles));
-    app.use('/api/v1', createWarningsRouter({ list: (f) => monitoring.queries.warnings(f), rules: monitoring.rules }, requireRole));
+    app.use('/api/v1', createWarningsRouter(monitoring.api, requireRole));
     app.use(
       '/api/v1',
       createApiRouter({
@@ -113,7 +113,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
         },
         onKpiError: (kpiId, err) => kpiErrors.push({ kpiId, message: String((err as Error).message) }),
         changes: { subscribe: (listener) => m.onChange((changes, h) => listener(changes, { position: h.position, recordedAt: h.recordedAt })) },
-        warnings: { list: (f) => monitoring.queries.warnings(f), rules: monitoring.rules },
+        warnings: monitoring.api,
       }),
     );
     if (options.dashboards) app.use(dashboardsRouter());

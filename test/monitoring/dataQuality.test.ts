@@ -1,0 +1,70 @@
+/**
+ * The data-quality board (数据质量) over the hand-made history: every fixture record comes from
+ * unit 测试夹具, recorded the morning after it occurred (the latest in 2025), so against the default
+ * cadence of 120 days it is overdue today. The test adds, from a second unit 统计局 recorded
+ * now: an annual report flagged by filing review, a correction of it, and a registration under a
+ * name already registered with another USCC.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DataQualityView } from '../../contracts/monitoring.ts';
+import type { RecordedEvent } from '../../contracts/events/index.ts';
+import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
+import { FIRMS, HAND_EVENTS, uscc } from '../fixtures/kpi/handFixture.ts';
+import { useKpiServer } from '../support/kpiServer.ts';
+
+const server = useKpiServer(HAND_EVENTS);
+
+async function board(query = ''): Promise<{ status: number; body: DataQualityView }> {
+  const res = await fetch(`${server().url}/api/v1/data-quality${query}`, { headers: { Authorization: `Bearer ${server().keys.viewer}` } });
+  return { status: res.status, body: (await res.json()) as DataQualityView };
+}
+
+describe('the data-quality board', () => {
+  it('lists each sending department with its volume, its latest record against its cadence, corrections and flags', async () => {
+    const before = await board();
+    expect(before.status).toBe(200);
+    const fixture = before.body.units.find((u) => u.unit === '测试夹具')!;
+    expect(fixture.records).toBe(HAND_EVENTS.length);
+    expect(fixture).toMatchObject({ cadenceDays: 120, overdue: true, flagged: 0, underReview: 0 });
+    expect(fixture.daysSinceLast).toBeGreaterThan(120);
+
+    const f = createEventFactory('00000000-0000-4000-9000-');
+    const now = new Date().toISOString();
+    const from = (e: RecordedEvent, quality?: string[]): RecordedEvent => ({ ...e, source: { system: '统计直报', unit: '统计局' }, ...(quality ? { quality } : {}) });
+    const report = from(
+      f.ev('rep', 'EnterpriseAnnualFinancialsReported', `enterprise-${FIRMS.B}`, '2025-05-01', {
+        uscc: FIRMS.B, fiscalYear: 2025, revenue: 800, rdExpense: 900, employees: 40, techStaff: 10, aboveScale: false, hasRdInstitution: false,
+      }, { recordedAt: now }),
+      ['review:rdExpense-over-revenue'],
+    );
+    const fix = from(
+      f.ev('fix', 'EnterpriseAnnualFinancialsReported', `enterprise-${FIRMS.B}`, '2025-05-01', {
+        uscc: FIRMS.B, fiscalYear: 2025, revenue: 8000, rdExpense: 900, employees: 40, techStaff: 10, aboveScale: false, hasRdInstitution: false,
+      }, { recordedAt: now, supersedes: report.eventId }),
+    );
+    const twin = from(
+      f.ev('twin', 'EnterpriseRegistered', `enterprise-${uscc('91420117MA4KY0009')}`, '2025-06-01', {
+        uscc: uscc('91420117MA4KY0009'), name: '阳光智能', establishedOn: '2025-06-01', registeringOffice: '市场监管局', divisionCode: '420117', street: '阳逻街道',
+        industryCode: 'C3911', industry: '智能制造', registeredCapital: 100,
+      }, { recordedAt: now }),
+    );
+    await server().append([report, fix, twin]);
+
+    const after = (await board()).body;
+    const stats = after.units.find((u) => u.unit === '统计局')!;
+    expect(stats).toMatchObject({ systems: ['统计直报'], records: 3, recordsLast30Days: 3, corrections: 1, flagged: 1, underReview: 1, overdue: false, daysSinceLast: 0 });
+    expect(stats.flags).toEqual({ 'review:rdExpense-over-revenue': 1 });
+    expect(after.duplicateNames).toEqual([{ name: '阳光智能', usccs: [FIRMS.A, uscc('91420117MA4KY0009')].sort() }]);
+
+    // As known before the additions: the second unit did not exist yet.
+    const earlier = (await board(`?asOf=${encodeURIComponent(new Date(Date.parse(now) - 60_000).toISOString())}`)).body;
+    expect(earlier.units.map((u) => u.unit)).toEqual(['测试夹具']);
+    expect(earlier.duplicateNames).toEqual([]);
+  });
+
+  it('refuses a bad asOf and an unknown parameter, and needs a key', async () => {
+    expect((await board('?asOf=tomorrow')).status).toBe(400);
+    expect((await board('?unit=x')).status).toBe(400);
+    expect((await fetch(`${server().url}/api/v1/data-quality`)).status).toBe(401);
+  });
+});

@@ -82,6 +82,10 @@ export const DataQualityResponse = z
           corrections: z.number().int().describe('Records that corrected an earlier one'),
           flagged: z.number().int().describe('Records stored with a data-quality flag'),
           underReview: z.number().int().describe('Records flagged by filing review (review:…), asking for an explanation'),
+          explained: z.number().int().describe('Of those, records with an explanation filed (POST /api/v1/explanations)'),
+          awaitingExplanation: z
+            .array(z.object({ eventId: z.string(), flags: z.array(z.string()), recordedAt: z.string() }))
+            .describe('Flagged records still without an explanation, oldest first (at most 50)'),
           flags: z.record(z.string(), z.number().int()).describe('Flagged records by flag (docs/ingest.md)'),
         }),
       )
@@ -92,3 +96,21 @@ export const DataQualityResponse = z
   })
   .meta({ id: 'DataQuality' });
 export type DataQualityView = z.infer<typeof DataQualityResponse>;
+
+/** Body of POST /api/v1/explanations. */
+export const ExplanationRequest = z
+  .strictObject({
+    eventId: z.uuid({ error: 'eventId 应为被标记记录的事件编号 (UUID)' }).describe('The event id of the flagged record (in the import report and on the data-quality board)'),
+    explanation: z.string().trim().min(5, { error: '说明至少 5 个字' }).max(2000, { error: '说明最长 2000 字' }).describe('The explanation (填报说明), 5–2,000 characters'),
+  })
+  .meta({ id: 'ExplanationRequest' });
+
+export const ExplanationResponse = z
+  .object({
+    eventId: z.string().describe('The explanation event id'),
+    explains: z.string().describe('The flagged record it explains'),
+    flags: z.array(z.string()).describe('The review flags it answers'),
+    duplicate: z.boolean().describe('True when this very explanation was filed before (nothing new stored)'),
+    position: z.number().int().describe('Store position of the explanation event'),
+  })
+  .meta({ id: 'ExplanationFiled' });

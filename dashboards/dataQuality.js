@@ -39,7 +39,8 @@ export function createDataQuality(deps) {
       h('td', {}, u.overdue ? h('span', { class: 'warn-badge warn-amber' }, '逾期未报') : h('span', { class: 'warn-badge warn-ok' }, '按期')),
       h('td', { class: 'num' }, nf(0).format(u.corrections)),
       h('td', { class: 'num' }, nf(0).format(u.flagged)),
-      h('td', { class: 'num' }, nf(0).format(u.underReview)),
+      h('td', { class: 'num' }, nf(0).format(u.underReview - u.explained)),
+      h('td', { class: 'num' }, nf(0).format(u.explained)),
       h('td', {}, flags.length === 0 ? h('span', { class: 'muted' }, '—') : h('ul', { class: 'flag-list' }, flags.map(([f, n]) => h('li', {}, `${flagLabel(f)}: ${nf(0).format(n)}`)))),
     );
   }
@@ -62,7 +63,7 @@ export function createDataQuality(deps) {
       board.units.length === 0
         ? emptyState()
         : h('table', { class: 'data dq-table' },
-            h('thead', {}, h('tr', {}, ['报送部门', '记录数', '近 30 日', '最近报送', '距今 / 周期', '状态', '更正', '带标记', '待说明', '标记明细'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', {}, h('tr', {}, ['报送部门', '记录数', '近 30 日', '最近报送', '距今 / 周期', '状态', '更正', '带标记', '待说明', '已说明', '标记明细'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', {}, board.units.map(unitRow))),
     );
     parts.push(h('h3', {}, '同名不同信用代码的企业'));

@@ -3,6 +3,7 @@
  * the API runs, and the monitor where projections and the KPI tables' materializer run (it
  * evaluates after their runs and on a timer). Kept out of platform.ts so that file only calls it.
  */
+import { createExplanations } from './monitoring/explanations.ts';
 import type { WarningsDeps } from './api/warningsRouter.ts';
 import type { EventStore, OlapClient } from '../contracts/ports.ts';
 import type { KpiQueries } from '../projections/kpi/index.ts';
@@ -15,7 +16,7 @@ import { createRuleBook, type RuleBook } from './monitoring/ruleBook.ts';
 export interface MonitoringRoot {
   rules: RuleBook;
   queries: MonitoringQueries;
-  /** What the read API serves of it: warnings, the rule table, the data-quality board. */
+  /** What the read API serves of it: warnings, the rule table, the data-quality board, filing explanations. */
   api: WarningsDeps;
   /** Present where the materializer runs. */
   monitor?: WarningMonitor;
@@ -36,6 +37,7 @@ export function startMonitoring(options: {
 }): MonitoringRoot {
   const rules = createRuleBook({ store: options.store, ...(options.now ? { now: options.now } : {}) });
   const queries = createMonitoringQueries(options.olap, options.kpis);
+  const explanations = createExplanations({ store: options.store, record: (id) => queries.flaggedRecord(id), ...(options.now ? { now: options.now } : {}) });
   const m = options.materializer;
   const monitor = m
     ? createWarningMonitor({
@@ -57,7 +59,7 @@ export function startMonitoring(options: {
   return {
     rules,
     queries,
-    api: { list: (f) => queries.warnings(f), rules, dataQuality: (o) => queries.dataQuality(o) },
+    api: { list: (f) => queries.warnings(f), rules, dataQuality: (o) => queries.dataQuality(o), explanations },
     ...(monitor ? { monitor } : {}),
     async stop() {
       await monitor?.stop();

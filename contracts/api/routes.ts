@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EntityIdParams, EntityProfileQuery, EntityProfileSchema, EntitySearchQuery, EntitySearchResultSchema } from '../entities.ts';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportEntityQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
-import { DataQualityQuery, DataQualityResponse, RuleChange, RuleChangeResponse, RuleSetSchema, WarningsQuery, WarningsResponse } from '../monitoring.ts';
+import { DataQualityQuery, DataQualityResponse, ExplanationRequest, ExplanationResponse, RuleChange, RuleChangeResponse, RuleSetSchema, WarningsQuery, WarningsResponse } from '../monitoring.ts';
 import { ContextParams, CorrelationHeaders, EventTypeParams, FileUploadHeaders, FileUploadQuery, IngestReportSchema, JsonSchemaDocument, SchemaQuery, TemplatesResponse, ingestRecordSchemas } from './ingest.ts';
 import {
   DrilldownQuery,
@@ -206,6 +206,16 @@ export const API_ROUTES: readonly RouteContract[] = [
       'corrections, records flagged at import (filing review included) by flag; and enterprise names registered under more than one USCC. As known at `asOf`. docs/monitoring.md.',
     query: DataQualityQuery,
     responses: { 200: { description: 'The board', content: json(DataQualityResponse) } },
+  },
+  {
+    method: 'post', path: '/api/v1/explanations', tag: 'warnings', access: ['ingest'],
+    summary: '填报说明 · Explain a record flagged by filing review',
+    description:
+      'The sending department answers the `review:…` flags of a record it sent (its event id is in the import report and on the data-quality board): a FilingExplanationFiled event. ' +
+      'The record counts in the KPIs with or without one. The same explanation again stores nothing (200, `duplicate: true`).',
+    body: { description: 'The record and the explanation', content: json(ExplanationRequest) },
+    responses: { 201: { description: 'Filed', content: json(ExplanationResponse) }, 200: { description: 'Filed before (nothing new stored)', content: json(ExplanationResponse) } },
+    problems: { 404: 'No stored record with that event id (or not processed yet)' },
   },
   {
     method: 'get', path: '/api/v1/warning-rules', tag: 'warnings', access: ['admin'],

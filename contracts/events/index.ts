@@ -72,6 +72,7 @@ export const EVENT_DEFINITIONS = {
   WarningRulesChanged: { context: 'monitoring', version: 1, data: monitoring.WarningRulesChanged },
   WarningRaised: { context: 'monitoring', version: 1, data: monitoring.WarningRaised },
   WarningCleared: { context: 'monitoring', version: 1, data: monitoring.WarningCleared },
+  FilingExplanationFiled: { context: 'monitoring', version: 1, data: monitoring.FilingExplanationFiled },
 } as const;
 
 export type EventType = keyof typeof EVENT_DEFINITIONS;

@@ -69,6 +69,21 @@ export const WarningRulesChanged = z.object({
   reason: z.string().trim().max(500).optional(),
 });
 
+/**
+ * A department's explanation (填报说明) of a record that filing review flagged (`review:…` in its
+ * quality): the record keeps counting; the board shows it explained.
+ */
+export const FilingExplanationFiled = z.object({
+  /** The event id of the flagged record. */
+  explains: z.uuid(),
+  /** The review flags it answers (those the record carries). */
+  flags: z.array(NonEmpty).min(1),
+  explanation: z.string().trim().min(5, { error: '说明至少 5 个字' }).max(2000, { error: '说明最长 2000 字' }),
+  /** The department that sent the record (its source.unit). */
+  unit: NonEmpty,
+  filedBy: NonEmpty,
+});
+
 /** What a warning is about: a KPI (with its lead unit and dimension), a task milestone or a source department. */
 export const WarningSubject = z.object({
   kind: z.enum(['kpi', 'milestone', 'source']),

@@ -11,7 +11,7 @@ type WarningEvent = DomainEventOf<'WarningRaised' | 'WarningCleared'>;
  */
 export const monitoringFacts: Projection = {
   name: 'fact_monitoring',
-  version: 2,
+  version: 3,
   handles: EVENT_TYPES,
   tables: [
     {
@@ -40,6 +40,10 @@ export const monitoringFacts: Projection = {
       ),
     },
     {
+      name: 'fact_explanations',
+      ddl: factTableDdl(`explains String,\n  flags Array(String),\n  explanation String,\n  unit LowCardinality(String),\n  filed_by String`, 'explains, event_id'),
+    },
+    {
       name: 'fact_source_records',
       ddl: factTableDdl(`unit LowCardinality(String),\n  system LowCardinality(String),\n  quality Array(String)`, 'unit, event_id'),
     },
@@ -47,6 +51,7 @@ export const monitoringFacts: Projection = {
   project(events: readonly RecordedEvent[]) {
     const warnings: Row[] = [];
     const sources: Row[] = [];
+    const explanations: Row[] = [];
     for (const ev of events) {
       if (ev.type === 'WarningRaised' || ev.type === 'WarningCleared') {
         const e = ev as WarningEvent;
@@ -59,10 +64,15 @@ export const monitoringFacts: Projection = {
         });
         continue;
       }
+      if (ev.type === 'FilingExplanationFiled') {
+        const d = (ev as DomainEventOf<'FilingExplanationFiled'>).data;
+        explanations.push({ ...baseRow(ev), explains: d.explains, flags: d.flags, explanation: d.explanation, unit: d.unit, filed_by: d.filedBy });
+        continue;
+      }
       // The platform's own events (rule changes) are no department's data.
       if (ev.type === 'WarningRulesChanged' || !ev.source.unit) continue;
       sources.push({ ...baseRow(ev), unit: ev.source.unit, system: ev.source.system, quality: ev.quality ?? [] });
     }
-    return { fact_warnings: warnings, fact_source_records: sources };
+    return { fact_warnings: warnings, fact_explanations: explanations, fact_source_records: sources };
   },
 };

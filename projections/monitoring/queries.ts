@@ -30,6 +30,8 @@ export interface MonitoringQueries {
   readings(today: string): Promise<Readings>;
   /** Warnings as known at `asOf` (now when absent), filtered. */
   warnings(filter?: WarningFilter): Promise<WarningView[]>;
+  /** A stored record's department and review flags, from the source facts (undefined: unknown or not projected yet). */
+  flaggedRecord(eventId: string): Promise<{ unit: string; flags: string[] } | undefined>;
   /** The data-quality board: per sending department, as known at `asOf`; cadences from the rule table given. */
   dataQuality(options: { asOf?: string; rules: readonly WarningRule[] }): Promise<DataQualityView>;
 }
@@ -136,13 +138,15 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
       const day = knownOnOf(at);
       // "The last 30 days" end at the as-of instant, or now (not at the far end "as known now" stands for).
       const p = { asOf: at, day, ref: asOfParam(asOf ?? new Date()) };
-      const [units, flags, names] = await Promise.all([
-        olap.query<{ unit: string; systems: string[]; records: number; recent: number; last_recorded: string; last_occurred: string; corrections: number; flagged: number; review: number }>(
+      const explained = `(SELECT DISTINCT explains FROM fact_explanations WHERE recorded_at <= {asOf:DateTime64(3)})`;
+      const [units, flags, names, awaiting] = await Promise.all([
+        olap.query<{ unit: string; systems: string[]; records: number; recent: number; last_recorded: string; last_occurred: string; corrections: number; flagged: number; review: number; explained: number }>(
           `SELECT s.unit AS unit, arraySort(groupUniqArray(s.system)) AS systems, count() AS records,
              countIf(s.recorded_at > {ref:DateTime64(3)} - INTERVAL 30 DAY) AS recent,
              toString(max(s.recorded_at)) AS last_recorded, toString(max(s.occurred)) AS last_occurred,
              countIf(c.event_id != '') AS corrections, countIf(notEmpty(s.quality)) AS flagged,
-             countIf(arrayExists(q -> startsWith(q, 'review:'), s.quality)) AS review
+             countIf(arrayExists(q -> startsWith(q, 'review:'), s.quality)) AS review,
+             countIf(arrayExists(q -> startsWith(q, 'review:'), s.quality) AND s.event_id IN ${explained}) AS explained
            FROM (SELECT * FROM fact_source_records WHERE recorded_at <= {asOf:DateTime64(3)}) AS s
            LEFT JOIN (SELECT DISTINCT event_id FROM fact_corrections WHERE recorded_at <= {asOf:DateTime64(3)}) AS c ON c.event_id = s.event_id
            GROUP BY s.unit ORDER BY s.unit ${QUERY_SETTINGS}`,
@@ -158,6 +162,13 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
            WHERE change = 'registered' AND name != '' AND recorded_at <= {asOf:DateTime64(3)}
              AND event_id NOT IN (SELECT supersedes FROM fact_corrections WHERE recorded_at <= {asOf:DateTime64(3)})
            GROUP BY name HAVING length(usccs) > 1 ORDER BY name LIMIT 200 ${QUERY_SETTINGS}`,
+          p,
+        ),
+        olap.query<{ unit: string; event_id: string; flags: string[]; recorded: string }>(
+          `SELECT unit, event_id, arrayFilter(q -> startsWith(q, 'review:'), quality) AS flags, toString(recorded_at) AS recorded
+           FROM fact_source_records
+           WHERE recorded_at <= {asOf:DateTime64(3)} AND notEmpty(flags) AND event_id NOT IN ${explained}
+           ORDER BY unit, fact_source_records.recorded_at, event_id LIMIT 50 BY unit ${QUERY_SETTINGS}`,
           p,
         ),
       ]);
@@ -183,11 +194,20 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
             corrections: Number(u.corrections),
             flagged: Number(u.flagged),
             underReview: Number(u.review),
+            explained: Number(u.explained),
+            awaitingExplanation: awaiting.filter((a) => a.unit === u.unit).map((a) => ({ eventId: a.event_id, flags: a.flags, recordedAt: instant(a.recorded) })),
             flags: Object.fromEntries(flags.filter((f) => f.unit === u.unit).map((f) => [f.flag, Number(f.n)])),
           };
         }),
         duplicateNames: names.map((n) => ({ name: n.name, usccs: n.usccs })),
       };
+    },
+    async flaggedRecord(eventId) {
+      const [row] = await olap.query<{ unit: string; flags: string[] }>(
+        `SELECT unit, arrayFilter(q -> startsWith(q, 'review:'), quality) AS flags FROM fact_source_records WHERE event_id = {id:String} LIMIT 1 ${QUERY_SETTINGS}`,
+        { id: eventId },
+      );
+      return row;
     },
   };
 }

@@ -3,6 +3,7 @@ import { ValidationError } from '../../contracts/errors.ts';
 import type { KpiWarningStatus } from '../../contracts/events/monitoring.ts';
 import { DataQualityQuery, WarningsQuery, type DataQualityView, type RuleSetView, type WarningView } from '../../contracts/monitoring.ts';
 import { actorOf, principalOf } from '../auth/keyring.ts';
+import type { Explanations } from '../monitoring/explanations.ts';
 import type { RuleBook } from '../monitoring/ruleBook.ts';
 import { parseQuery } from './parseQuery.ts';
 
@@ -12,6 +13,8 @@ export interface WarningsDeps {
   rules: RuleBook;
   /** The data-quality board as known at `asOf`, with the cadences of the rule table in force. */
   dataQuality(options: { asOf?: string; rules: RuleSetView['rules'] }): Promise<DataQualityView>;
+  /** Files a department's explanation of a flagged record (POST /explanations). */
+  explanations: Explanations;
 }
 
 /** The filters of GET /warnings (status defaults to `open`). */
@@ -53,6 +56,14 @@ export function createWarningsRouter(deps: WarningsDeps, requireRole: (...roles:
     const { asOf } = parseQuery(DataQualityQuery, req);
     const { rules } = await deps.rules.current();
     res.json(await deps.dataQuality({ ...(asOf ? { asOf } : {}), rules }));
+  });
+
+  // 填报说明: the department that sent a flagged record explains it (ingest role, as for sending).
+  router.post('/explanations', requireRole('ingest'), json, async (req, res) => {
+    if (!req.is('application/json'))
+      throw new ValidationError('Content-Type 应为 application/json', [{ field: 'Content-Type', reason: '不支持的内容类型', value: req.get('content-type') ?? '' }]);
+    const result = await deps.explanations.file(req.body, actorOf(principalOf(res)));
+    res.status(result.duplicate ? 200 : 201).json(result);
   });
 
   router.get('/warning-rules', admin, async (_req, res) => {

@@ -17,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, MOUNTS, type RouteContract } from '../../contracts/api/routes.ts';
 import { DEFAULT_WARNING_RULES } from '../../contracts/events/monitoring.ts';
+import type { Explanations } from '../../services/monitoring/explanations.ts';
 import { createEntityRouter, type EntityReader } from '../../services/api/entities.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
 import type { KpiReader } from '../../services/api/kpiReader.ts';
@@ -30,7 +31,7 @@ import { healthRouter } from '../../services/http/health.ts';
 import { createIngestService } from '../../services/ingest/ingestService.ts';
 import { createIngestRouter } from '../../services/ingest/router.ts';
 import { platformSetup, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
-import { registered } from '../fixtures/ingest/records.ts';
+import { rec, registered, SOURCE, uscc } from '../fixtures/ingest/records.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -232,7 +233,7 @@ describe('the API contract', () => {
           ...routesOf(MOUNTS.api, createOpenApiRouter()),
           ...routesOf(MOUNTS.api, createApiRouter({ storeHead: () => store.head(), projections: async () => [], kpis, requireRole })),
           ...routesOf(MOUNTS.api, createEntityRouter({ entities: {} as EntityReader, requireRole })),
-          ...routesOf(MOUNTS.api, createWarningsRouter({ list: async () => [], rules: {} as RuleBook, dataQuality: async () => Promise.reject(new Error('never called')) }, requireRole)),
+          ...routesOf(MOUNTS.api, createWarningsRouter({ list: async () => [], rules: {} as RuleBook, dataQuality: async () => Promise.reject(new Error('never called')), explanations: {} as Explanations }, requireRole)),
           ...routesOf(MOUNTS.exports, createExportRouter({ kpis, requireRole })),
           ...routesOf(MOUNTS.ingest, createIngestRouter({ ingest: createIngestService({ store, personSalt: 'test' }), keyring })),
         ].sort();
@@ -293,8 +294,30 @@ describe('the API contract', () => {
           abort.abort();
           return;
         }
-        const res = await fetch(url, { method: route.method.toUpperCase(), ...extra?.init, headers });
-        expect(res.status, `${url}: ${res.status === 200 ? '' : await res.clone().text()}`).toBe(extra?.status ?? 200);
+        let init = extra?.init;
+        let status = extra?.status ?? 200;
+        if (id === 'POST /api/v1/explanations') {
+          // A record filing review flags (R&D above revenue), sent by a department and processed first.
+          const report = rec(
+            'EnterpriseAnnualFinancialsReported',
+            { uscc: uscc(990_001), fiscalYear: 2024, revenue: 800, rdExpense: 900, highTechProductRevenue: 0, employees: 40, techStaff: 10, aboveScale: false, hasRdInstitution: false },
+            { source: { ...SOURCE, unit: '统计局' } },
+          );
+          const sent = await fetch(`${base}/api/v1/ingest/records`, { method: 'POST', headers: { authorization: `Bearer ${keys.ingest}`, 'content-type': 'application/json' }, body: JSON.stringify(report) });
+          const result = ((await sent.json()) as { results: Array<{ eventIds?: string[]; quality?: string[] }> }).results[0]!;
+          expect(result.quality).toContain('review:rdExpense-over-revenue');
+          const flagged = result.eventIds![0]!;
+          await expect
+            .poll(async () => {
+              const board = (await (await fetch(`${base}/api/v1/data-quality`, { headers: { authorization: `Bearer ${keys.viewer}` } })).json()) as { units: Array<{ awaitingExplanation: Array<{ eventId: string }> }> };
+              return board.units.some((u) => u.awaitingExplanation.some((a) => a.eventId === flagged));
+            }, { timeout: 60_000, interval: 200 })
+            .toBe(true);
+          init = { body: JSON.stringify({ eventId: flagged, explanation: '当年承担重大研发项目, 研发投入集中发生' }), headers: { 'content-type': 'application/json' } };
+          status = 201;
+        }
+        const res = await fetch(url, { method: route.method.toUpperCase(), ...init, headers: { ...headers, ...((init?.headers as Record<string, string> | undefined) ?? {}) } });
+        expect(res.status, `${url}: ${res.status === 200 ? '' : await res.clone().text()}`).toBe(status);
         const body = await expectDocumented(route, res);
         if (id === 'POST /api/v1/ingest/:context/records') expect(body).toMatchObject({ received: 3, rejected: 1 });
         if (id === 'POST /api/v1/ingest/files') expect((body as { accepted: number }).accepted).toBeGreaterThan(0);

@@ -22,7 +22,7 @@ async function board(query = ''): Promise<{ status: number; body: DataQualityVie
 describe('the data-quality board', () => {
   it('lists each sending department with its volume, its latest record against its cadence, corrections and flags', async () => {
     const before = await board();
-    expect(before.status).toBe(200);
+    expect(before.status, JSON.stringify(before.body)).toBe(200);
     const fixture = before.body.units.find((u) => u.unit === '测试夹具')!;
     expect(fixture.records).toBe(HAND_EVENTS.length);
     expect(fixture).toMatchObject({ cadenceDays: 120, overdue: true, flagged: 0, underReview: 0 });
@@ -55,6 +55,32 @@ describe('the data-quality board', () => {
     expect(stats).toMatchObject({ systems: ['统计直报'], records: 3, recordsLast30Days: 3, corrections: 1, flagged: 1, underReview: 1, overdue: false, daysSinceLast: 0 });
     expect(stats.flags).toEqual({ 'review:rdExpense-over-revenue': 1 });
     expect(after.duplicateNames).toEqual([{ name: '阳光智能', usccs: [FIRMS.A, uscc('91420117MA4KY0009')].sort() }]);
+
+    expect(stats.awaitingExplanation.map((a) => [a.eventId, a.flags])).toEqual([[report.eventId, ['review:rdExpense-over-revenue']]]);
+    expect(stats.explained).toBe(0);
+
+    // The department explains the flagged record: an event; the board shows it explained.
+    const explain = (body: unknown, key = server().keys.ingest) =>
+      fetch(`${server().url}/api/v1/explanations`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = '该年度承担省级重大研发项目, 研发投入集中发生, 附项目合同';
+    const filed = await explain({ eventId: report.eventId, explanation: text });
+    expect(filed.status).toBe(201);
+    expect(await filed.json()).toMatchObject({ explains: report.eventId, flags: ['review:rdExpense-over-revenue'], duplicate: false });
+    const again = await explain({ eventId: report.eventId, explanation: text });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true });
+    await expect.poll(async () => (await board()).body.units.find((u) => u.unit === '统计局')?.explained, { timeout: 60_000, interval: 200 }).toBe(1);
+    const explained = (await board()).body.units.find((u) => u.unit === '统计局')!;
+    expect(explained.awaitingExplanation).toEqual([]);
+    // An explanation is no department record: the unit's volume is unchanged.
+    expect(explained.records).toBe(3);
+
+    // Refused: a record without a review flag, an unknown record, a short text, a viewer's key.
+    expect((await explain({ eventId: twin.eventId, explanation: text })).status).toBe(400);
+    expect((await explain({ eventId: '00000000-0000-4000-9000-999999999999', explanation: text })).status).toBe(404);
+    expect((await explain({ eventId: report.eventId, explanation: '无' })).status).toBe(400);
+    expect((await explain({ eventId: report.eventId, explanation: text, extra: 1 })).status).toBe(400);
+    expect((await explain({ eventId: report.eventId, explanation: text }, server().keys.viewer)).status).toBe(403);
 
     // As known before the additions: the second unit did not exist yet.
     const earlier = (await board(`?asOf=${encodeURIComponent(new Date(Date.parse(now) - 60_000).toISOString())}`)).body;

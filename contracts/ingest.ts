@@ -30,7 +30,7 @@ export type IngestRecord = { [T in IngestEventType]: z.output<ReturnType<typeof 
 export type IngestRecordInput = { [T in IngestEventType]: z.input<ReturnType<typeof recordSchema<T>>> }[IngestEventType];
 
 export type RecordOutcome =
-  | { row: number; status: 'accepted'; eventIds: string[]; streamId: string; quality?: string[] }
+  | { row: number; status: 'accepted'; eventIds: string[]; streamId: string; quality?: string[]; supersedes?: string }
   | { row: number; status: 'duplicate'; eventIds: string[]; streamId: string }
   | { row: number; status: 'rejected'; issues: FieldIssue[]; code?: RejectionCode };
 

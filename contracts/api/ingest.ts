@@ -57,6 +57,7 @@ export const RecordOutcomeSchema = z
       eventIds: z.array(z.string()).describe('The events the record produced'),
       streamId: z.string(),
       quality: z.array(z.string()).optional().describe('Data-quality flags (accepted, but worth a look)'),
+      supersedes: z.string().optional().describe('A correction: the event id of the earlier record it replaces (same natural key, different content)'),
     }),
     z.object({
       row: z.number().int(),

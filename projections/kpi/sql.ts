@@ -65,6 +65,9 @@ export function flowsWithLocation(where: string): string {
  * - loc / loc_start: each enterprise's location at each period end / on the day before it starts;
  * - names: each enterprise's registered name and industry.
  */
+/** The street bucket of an in-area firm whose street was not reported. */
+export const UNKNOWN_STREET = '街道未报';
+
 export const SHARED_CTES = `periods AS (
   SELECT tupleElement(t, 1) AS period, tupleElement(t, 2) AS p_start, tupleElement(t, 3) AS p_end
   FROM (SELECT arrayJoin(arrayZip({labels:Array(String)}, {starts:Array(Date)}, {ends:Array(Date)})) AS t)
@@ -72,7 +75,9 @@ export const SHARED_CTES = `periods AS (
 loc AS (
   SELECT p.period AS period, l.uscc AS uscc,
     argMax(l.in_area, (l.effective_from, l.position)) AS in_area,
-    argMax(l.street, (l.effective_from, l.position)) AS street
+    -- A firm in the area whose street was not reported (a relocation in without one) is counted
+    -- under 街道未报, never in an empty bucket.
+    argMax(if(l.in_area = 1 AND l.street = '', '${UNKNOWN_STREET}', l.street), (l.effective_from, l.position)) AS street
   FROM ${live('fact_entity_locations')} AS l CROSS JOIN periods AS p
   WHERE l.effective_from <= p.p_end
   GROUP BY p.period, l.uscc

@@ -234,6 +234,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
             eventIds: decision.events.map((e) => e.eventId),
             streamId: v.streamId,
             ...(decision.quality.length ? { quality: decision.quality } : {}),
+            ...(decision.events[0]?.supersedes ? { supersedes: decision.events[0].supersedes } : {}),
           };
         } catch (err) {
           const outcome = rejection(err, v.row);

@@ -84,6 +84,19 @@ describe('when a batch is sent again', () => {
   });
 });
 
+describe('when a record corrects an earlier one', () => {
+  it('says in the report which event it superseded', async () => {
+    const { svc } = service();
+    const first = await svc.ingest([certified(7)], meta);
+    const original = first.results[0]!.status === 'accepted' ? first.results[0]!.eventIds[0] : undefined;
+    expect(original).toBeDefined();
+    const fixed = await svc.ingest([certified(7, { techField: '电子信息' })], meta);
+    expect(fixed.results[0]).toMatchObject({ status: 'accepted', supersedes: original });
+    // A new record supersedes nothing.
+    expect((await svc.ingest([certified(8)], meta)).results[0]).not.toHaveProperty('supersedes');
+  });
+});
+
 describe('when a record carries expectedVersion', () => {
   it('rejects it as a conflict when the stream is elsewhere, and accepts it when it matches', async () => {
     const { store, svc } = service();

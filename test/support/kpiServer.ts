@@ -29,13 +29,19 @@ import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyrin
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
 import { notFoundHandler, problemHandler } from '../../services/http/problem.ts';
 import { dashboardsRouter } from '../../services/http/dashboards.ts';
-import { startMonitoring } from '../../services/monitoringRoot.ts';
+import type { EvaluationSummary } from '../../services/monitoring/monitor.ts';
+import { startMonitoring, type MonitoringRoot } from '../../services/monitoringRoot.ts';
 import { freshOlap, sameDatabase } from './olap.ts';
 
 export interface KpiServer {
   url: string;
   keys: DevKeys;
+  store: EventStore;
   olap: OlapClient;
+  /** Early warning: its rules, queries and (with `monitor`) the monitor. */
+  monitoring: MonitoringRoot;
+  /** The monitor's clock (with `monitor`): set it to move time. */
+  clock: { now: Date };
   materializer: KpiMaterializer;
   /** KPIs /kpis reported as failed (the platform counts and logs them). */
   kpiErrors: Array<{ kpiId: string; message: string }>;
@@ -45,7 +51,18 @@ export interface KpiServer {
   append(events: readonly RecordedEvent[]): Promise<void>;
   /** Appends events without waiting (the live stream test watches them arrive). */
   appendOnly(events: readonly RecordedEvent[]): Promise<void>;
+  /** Waits until every projection has caught up with the store. */
+  caughtUp(): Promise<void>;
+  /** With `monitor`: evaluates the rules now and waits until the warnings it appended are projected. */
+  evaluate(): Promise<EvaluationSummary>;
   stop(): Promise<void>;
+}
+
+export interface KpiServerOptions {
+  /** Serve the static dashboards too. */
+  dashboards?: boolean;
+  /** Run the early-warning monitor on a clock the test moves, starting at `now` (warnings on the stream too). */
+  monitor?: { now: Date };
 }
 
 const stripPositions = (e: RecordedEvent): DomainEvent => {
@@ -56,7 +73,7 @@ const stripPositions = (e: RecordedEvent): DomainEvent => {
 
 
 /** Starts the store, the runner (caught up on `events`) and the APIs on port 0; with `dashboards`, the static screens too. */
-export async function startKpiServer(events: readonly RecordedEvent[], options: { dashboards?: boolean } = {}): Promise<KpiServer> {
+export async function startKpiServer(events: readonly RecordedEvent[], options: KpiServerOptions = {}): Promise<KpiServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'brain-kpis-'));
   const store: EventStore = createSqliteEventStore({ path: path.join(dir, 'store.sqlite'), synchronous: 'NORMAL' });
   for (const e of events) await store.append(e.streamId, [stripPositions(e)]);
@@ -65,6 +82,8 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
   let server: http.Server | undefined;
   let viewer: OlapClient | undefined;
   let materializer: KpiMaterializer | undefined;
+  let monitoring: MonitoringRoot | undefined;
+  const clock = { now: options.monitor?.now ?? new Date() };
   try {
     runner = createProjectionRunner({ olap, source: storeEventSource(store, { maxBatch: 500 }), projections: PROJECTIONS, batchSize: 500, flushMs: 20 });
     await runner.start();
@@ -85,8 +104,11 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     const source = createKpiTableSource({ olap: viewer, head: () => m.head() });
     const queries = createKpiQueries(viewer, { source });
     const kpiErrors: KpiServer['kpiErrors'] = [];
-    // Warnings and rules as the API serves them (no monitor here: test/monitoring runs one).
-    const monitoring = startMonitoring({ store, olap: viewer, kpis: queries });
+    // Warnings and rules as the API serves them; with `monitor`, the monitor on the test's clock.
+    monitoring = options.monitor
+      ? startMonitoring({ store, olap, kpis: createKpiQueries(olap), materializer: m, now: () => clock.now, intervalMs: 3_600_000, minGapMs: 0 })
+      : startMonitoring({ store, olap: viewer, kpis: queries });
+    const mon = monitoring;
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
     const live = runner;
     const app = express();
@@ -99,7 +121,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     };
     app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) } }));
     app.use('/api/v1', createEntityRouter(entityFiles));
-    app.use('/api/v1', createWarningsRouter(monitoring.api, requireRole));
+    app.use('/api/v1', createWarningsRouter(mon.api, requireRole));
     app.use(
       '/api/v1',
       createApiRouter({
@@ -113,7 +135,8 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
         },
         onKpiError: (kpiId, err) => kpiErrors.push({ kpiId, message: String((err as Error).message) }),
         changes: { subscribe: (listener) => m.onChange((changes, h) => listener(changes, { position: h.position, recordedAt: h.recordedAt })) },
-        warnings: monitoring.api,
+        warnings: mon.api,
+        ...(mon.monitor ? { warningFeed: { subscribe: (l: Parameters<NonNullable<typeof mon.monitor>['onTransition']>[0]) => mon.monitor!.onTransition(l) } } : {}),
       }),
     );
     if (options.dashboards) app.use(dashboardsRouter());
@@ -126,10 +149,21 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const running = server;
+    const caughtUp = () => live.waitUntilCaughtUp();
     return {
       url: `http://127.0.0.1:${port}`,
       keys: keyring.devKeys!,
+      store,
       olap,
+      monitoring: mon,
+      clock,
+      caughtUp,
+      async evaluate() {
+        if (!mon.monitor) throw new Error('started without `monitor`');
+        const summary = await mon.monitor.evaluate();
+        await caughtUp();
+        return summary;
+      },
       materializer: m,
       kpiErrors,
       tableStats: source.stats,
@@ -146,6 +180,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
           running.close(() => resolve());
           running.closeAllConnections();
         });
+        await mon.stop();
         await m.stop();
         await live.stop();
         await viewer?.close();
@@ -157,6 +192,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     };
   } catch (err) {
     server?.close();
+    await monitoring?.stop().catch(() => {});
     await materializer?.stop().catch(() => {});
     await runner?.stop().catch(() => {});
     await viewer?.close().catch(() => {});
@@ -171,7 +207,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
  * One server for a whole test file: started before its tests (on `events`), stopped after them.
  * Returns a getter, since the server exists only once `beforeAll` has run.
  */
-export function useKpiServer(events: readonly RecordedEvent[], options: { dashboards?: boolean } = {}): () => KpiServer {
+export function useKpiServer(events: readonly RecordedEvent[], options: KpiServerOptions = {}): () => KpiServer {
   let server: KpiServer | undefined;
   beforeAll(async () => {
     server = await startKpiServer(events, options);

@@ -3,30 +3,21 @@
  * against a real server: static dashboards, the JSON API and the export router over projected
  * chDB tables of the hand fixture.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAND_EVENTS } from '../fixtures/kpi/handFixture.ts';
 import { startKpiServer as startExportServer, type KpiServer as ExportServer } from '../support/kpiServer.ts';
+import { launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 let server: ExportServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'scripts', 'ensureChromium.mjs')], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('Chromium is missing and scripts/ensureChromium.mjs could not install it');
-  }
   server = await startExportServer(HAND_EVENTS, { dashboards: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

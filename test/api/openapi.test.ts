@@ -5,7 +5,6 @@
  * (ajv, JSON Schema 2020-12), the document valid OpenAPI 3.1, bad input answered with the
  * documented problem shape, and the reference page rendering it in a real browser.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,6 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Router } from 'express';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, MOUNTS, type RouteContract } from '../../contracts/api/routes.ts';
 import { DEFAULT_WARNING_RULES } from '../../contracts/events/monitoring.ts';
@@ -32,9 +30,9 @@ import { createIngestService } from '../../services/ingest/ingestService.ts';
 import { createIngestRouter } from '../../services/ingest/router.ts';
 import { platformSetup, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
 import { rec, registered, SOURCE, uscc } from '../fixtures/ingest/records.ts';
+import { launchChromium } from '../support/browser.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const DOC_ID = 'https://innovation-brain.test/openapi.json';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
@@ -403,12 +401,7 @@ describe('the API contract', () => {
 
   describe('the reference page', () => {
     it('renders the document in Chromium from the platform alone, no other origin', async () => {
-      if (!existsSync(CHROMIUM)) {
-        // As the dashboard tests: CI installs it before the run; this keeps a fresh dev machine working too.
-        const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'ensureChromium.mjs')], { stdio: 'inherit' });
-        if (r.status !== 0) throw new Error('Chromium is missing and scripts/ensureChromium.mjs could not install it');
-      }
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const problems: string[] = [];

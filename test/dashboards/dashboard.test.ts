@@ -2,15 +2,14 @@
  * The leadership dashboard in a real browser (Debian's Chromium driven by playwright-core)
  * against a real server: static dashboards + the real API over projected chDB tables.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { dashboardEvents, FIRMS, shanghaiYear, startDashboardServer, type DashboardServer } from './dashboardServer.ts';
+import { launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, '..', '..', '.tmp', 'dashboards');
 
 let server: DashboardServer;
@@ -49,17 +48,9 @@ async function login(page: Page, key: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    // CI installs it before the run; this keeps a fresh dev machine working too.
-    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'scripts', 'ensureChromium.mjs')], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('Chromium is missing and scripts/ensureChromium.mjs could not install it');
-  }
   mkdirSync(SHOTS, { recursive: true });
   server = await startDashboardServer(dashboardEvents());
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

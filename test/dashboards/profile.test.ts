@@ -3,18 +3,17 @@
  * playwright-core) against a real server (test/support/kpiServer.ts with the static dashboards):
  * from a KPI card through a drill-down row to a firm's profile, and from the search box.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityProfile } from '../../contracts/entities.ts';
 import type { EventDataInput } from '../../contracts/events/index.ts';
 import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { dashboardEvents, FIRMS, shanghaiYear, startDashboardServer, type DashboardServer } from './dashboardServer.ts';
+import { launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, '..', '..', '.tmp', 'dashboards');
 
 let server: DashboardServer;
@@ -46,16 +45,9 @@ async function login(page: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'scripts', 'ensureChromium.mjs')], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('Chromium is missing and scripts/ensureChromium.mjs could not install it');
-  }
   mkdirSync(SHOTS, { recursive: true });
   server = await startDashboardServer(dashboardEvents());
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

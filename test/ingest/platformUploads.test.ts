@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uscc } from '../fixtures/ingest/records.ts';
 import { freePort, startService, tempDir, waitReady, writeKeys, type ServiceProcess } from '../distributed/processes.ts';
 import { memoryOf, rawRequest, repeated, zipBombXlsx, type RawAnswer } from './uploads.ts';
+import { launchChromium } from '../support/browser.ts';
 
 /**
  * The whole platform (`brain start`, its own OS process) against uploads that used to take it
@@ -175,10 +174,8 @@ describe('the platform under hostile uploads', () => {
   }, 300_000);
 
   it('still runs the dashboard under its Content-Security-Policy: ECharts, its modules, a chart, no violation', async () => {
-    const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
     // test/dashboards installs Chromium when missing; here it is only a check of the headers' effect.
-    if (!existsSync(executablePath)) return;
-    const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const problems: string[] = [];

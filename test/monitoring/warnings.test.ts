@@ -21,7 +21,6 @@
  * 发改局 last record 2025-01-20: on 2025-05-26 that is 11 + 28 + 31 + 30 + 26 = 126 days > 120
  *   → source-overdue (关注); a record of 2025-05-25 → 1 day → cleared.
  */
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRules } from '../../projections/monitoring/evaluate.ts';
 import { forecastYearEnd } from '../../projections/monitoring/forecast.ts';
@@ -30,6 +29,7 @@ import { createWarningMonitor } from '../../services/monitoring/monitor.ts';
 import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { CATCH_UP_MEETINGS, DRC_SENDS, MILESTONE_DONE, WARNING_EVENTS } from '../fixtures/monitoring/warningFixture.ts';
 import { startWarningServer, type WarningServer } from './warningServer.ts';
+import { launchChromium } from '../support/browser.ts';
 
 interface Warning {
   warningId: string;
@@ -118,8 +118,7 @@ describe('when kcb_meetings_held is behind on 2025-05-26', () => {
 
 describe('the leadership screen on 2025-05-26', () => {
   it('shows a 预警 badge on the kcb_meetings_held card and the warnings in the scorecard (real browser)', async () => {
-    const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    const browser = await launchChromium();
     try {
       const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage();
       const problems: string[] = [];

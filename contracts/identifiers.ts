@@ -34,14 +34,18 @@ export const Uscc = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(USCC_FORMAT, '统一社会信用代码格式错误: 18 位, 字符集 0-9 A-Z (不含 I O S V Z), 第 3–8 位为行政区划代码');
+  .regex(USCC_FORMAT, '统一社会信用代码格式错误: 18 位, 字符集 0-9 A-Z (不含 I O S V Z), 第 3–8 位为行政区划代码')
+  .describe(
+    'Unified social credit code (统一社会信用代码, USCC): 18 characters per GB 32100-2015 from 0-9 A-Z without I O S V Z; characters 3–8 are the registering division code, the 18th a check character. Lower case is upper-cased. A wrong check character is accepted but flagged (quality uscc-check:<field>)',
+  );
 
 /** 高企 certificate number: GR + year + province code + 6-digit serial, e.g. GR202342001234. */
 export const HighTechCertificateNumber = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^GR(19|20)\d{2}\d{2}\d{6}$/, '高企证书编号格式错误: 应为 GR + 年份(4位) + 省份代码(2位) + 流水号(6位)');
+  .regex(/^GR(19|20)\d{2}\d{2}\d{6}$/, '高企证书编号格式错误: 应为 GR + 年份(4位) + 省份代码(2位) + 流水号(6位)')
+  .describe('高新技术企业 certificate number: GR + year (4 digits) + province code (2 digits, 42 = Hubei) + serial (6 digits), e.g. GR202342001234');
 
 const PATENT_WEIGHTS = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5] as const;
 
@@ -71,10 +75,15 @@ export function patentCheckOk(value: string): boolean {
 export const PatentApplicationNumber = z
   .string()
   .transform(normalisePatentNumber)
-  .pipe(z.string().regex(PATENT_FORMAT, '专利申请号格式错误: 应为 年份(4位)+类型(1位)+流水号(7位).校验位, 如 202310123456.7'));
+  .pipe(z.string().regex(PATENT_FORMAT, '专利申请号格式错误: 应为 年份(4位)+类型(1位)+流水号(7位).校验位, 如 202310123456.7'))
+  .describe(
+    'Patent application number (专利申请号): 12 digits, a dot, a check digit (0-9 or X), e.g. 202310123456.6 — year (4) + type (1: 1 invention 发明, 2 utility model 实用新型, 3 design 外观设计, 8/9 PCT) + serial (7). A CN or ZL prefix and spaces are removed. A wrong check digit is accepted but flagged',
+  );
 
 /** A salted SHA-256 of an ID-card number, hex. Raw ID numbers are never stored. */
-export const PersonRef = z.string().regex(/^[0-9a-f]{64}$/, 'personRef 应为 64 位十六进制哈希');
+export const PersonRef = z.string().regex(/^[0-9a-f]{64}$/, 'personRef 应为 64 位十六进制哈希').describe(
+  'Reference to a person: salted SHA-256 of the ID-card number (身份证号), 64 lower-case hex digits; the raw number is never stored',
+);
 
 /**
  * Streets (街道) that lie in the Changjiang New Area. "In area" is decided from the street,
@@ -88,4 +97,4 @@ export function isAreaStreet(street: string | undefined | null): boolean {
 
 /** The key industries named by the policy (task 6), used for coverage KPIs. */
 export const KEY_INDUSTRIES = ['枢纽经济', '绿色低碳', '生命健康', '智能制造', '现代农业', '现代服务业'] as const;
-export const KeyIndustry = z.enum(KEY_INDUSTRIES);
+export const KeyIndustry = z.enum(KEY_INDUSTRIES).describe('A key industry named by the policy (重点产业): 枢纽经济, 绿色低碳, 生命健康, 智能制造, 现代农业, 现代服务业');

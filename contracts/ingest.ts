@@ -11,13 +11,20 @@ import type { FieldIssue } from './errors.ts';
 function recordSchema<T extends IngestEventType>(type: T) {
   // Unknown fields are refused, not dropped: a misspelt optional field must not vanish in silence.
   return z.strictObject({
-    type: z.literal(type),
-    occurredAt: OccurredAt.optional(),
-    source: Source.strict(),
-    data: EVENT_DEFINITIONS[type].data.strict() as unknown as (typeof EVENT_DEFINITIONS)[T]['data'],
+    type: z.literal(type).describe('The event type the record reports'),
+    occurredAt: OccurredAt.optional().describe(
+      "Business time (业务发生时间): YYYY-MM-DD or an ISO 8601 instant with offset; defaults to the payload's own date field (e.g. issuedOn)",
+    ),
+    source: Source.strict().describe('Where the record came from: system, document, batch and reporting unit'),
+    data: EVENT_DEFINITIONS[type].data.strict().describe(`The ${type} payload`) as unknown as (typeof EVENT_DEFINITIONS)[T]['data'],
     /** Optional optimistic-concurrency check on the target stream (0-based version, -1 = must not exist). */
-    expectedVersion: z.number().int().min(-1).optional(),
-    correlationId: z.string().max(128).optional(),
+    expectedVersion: z
+      .number()
+      .int()
+      .min(-1)
+      .optional()
+      .describe('Optimistic-concurrency check: the expected version of the target stream (0-based; -1 = the stream must not exist yet)'),
+    correlationId: z.string().max(128).optional().describe('Your own correlation id (at most 128 characters), stored on the event'),
   });
 }
 

@@ -95,36 +95,48 @@ export type EventData<T extends EventType> = z.output<(typeof EVENT_DEFINITIONS)
 export type EventDataInput<T extends EventType> = z.input<(typeof EVENT_DEFINITIONS)[T]['data']>;
 
 /** Where a record came from: the department's system, its document / batch and the reporting unit. */
-export const Source = z.object({
-  system: z.string().trim().min(1, { error: '来源系统不能为空' }),
-  document: z.string().trim().optional(),
-  batch: z.string().trim().optional(),
-  unit: z.string().trim().optional(),
-});
+export const Source = z
+  .object({
+    system: z.string().trim().min(1, { error: '来源系统不能为空' }).describe("The sending department's system (来源系统), e.g. 企业登记系统"),
+    document: z.string().trim().optional().describe('The source document (来源文件), e.g. a file name or 文号'),
+    batch: z.string().trim().optional().describe('The batch (批次) the record was sent in'),
+    unit: z
+      .string()
+      .trim()
+      .optional()
+      .describe('The reporting department (报送单位), e.g. 科创局; source-overdue warnings and filing review group records by it'),
+  })
+  .describe('Where the record came from: system, document, batch and reporting unit');
 export type Source = z.infer<typeof Source>;
 
 /** Envelope fields every stored event carries besides `type`, `schemaVersion` and `data`. */
 export const EnvelopeFields = {
-  eventId: z.uuid(),
-  streamId: z.string().regex(/^[a-z]+-[^\s]{1,128}$/, { error: 'streamId 应为 <类别>-<编号>' }),
+  eventId: z.uuid().describe('The event id (UUID), assigned by the platform, deterministic for a re-sent record'),
+  streamId: z
+    .string()
+    .regex(/^[a-z]+-[^\s]{1,128}$/, { error: 'streamId 应为 <类别>-<编号>' })
+    .describe('The stream (aggregate) the event belongs to: <category>-<id>, e.g. enterprise-<USCC>'),
   occurredAt: OccurredAt,
-  recordedAt: z.iso.datetime({ offset: true }),
+  recordedAt: z.iso.datetime({ offset: true }).describe('When the platform stored the event (ISO 8601 instant with offset)'),
   source: Source,
-  supersedes: z.uuid().optional(),
-  correlationId: z.string().optional(),
-  causationId: z.string().optional(),
-  actor: z.string().min(1),
+  supersedes: z.uuid().optional().describe('The event id of an earlier event this one corrects (更正); the earlier one stops counting'),
+  correlationId: z.string().optional().describe("The sender's correlation id, carried through unchanged"),
+  causationId: z.string().optional().describe('The id of the event or command that caused this event'),
+  actor: z.string().min(1).describe('Who wrote the event: the API key or user (e.g. key:<name>)'),
   /** Data-quality flags the record carries (e.g. `uscc-check:uscc`), never a reason to reject. */
-  quality: z.array(z.string()).optional(),
+  quality: z
+    .array(z.string())
+    .optional()
+    .describe('Data-quality flags (e.g. uscc-check:uscc, review:…): accepted but worth a look, never a reason to reject'),
 };
 
 function eventSchema<T extends EventType>(type: T) {
   const def = EVENT_DEFINITIONS[type];
   return z.object({
-    type: z.literal(type),
-    schemaVersion: z.literal(def.version),
+    type: z.literal(type).describe('The event type'),
+    schemaVersion: z.literal(def.version).describe('The version of the payload schema (data)'),
     ...EnvelopeFields,
-    data: def.data as (typeof EVENT_DEFINITIONS)[T]['data'],
+    data: def.data.describe(`The ${type} payload`) as (typeof EVENT_DEFINITIONS)[T]['data'],
   });
 }
 

@@ -49,7 +49,7 @@ export const HighTechCertificateNumber = z
 
 const PATENT_WEIGHTS = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5] as const;
 
-/** Normalises `CN 2023 1 0123456.7`, `ZL202310123456.7` … to `202310123456.7`. */
+/** Normalises `CN 2023 1 0123456.6`, `ZL202310123456.6` … to `202310123456.6`. */
 export function normalisePatentNumber(raw: string): string {
   return raw
     .toUpperCase()
@@ -75,7 +75,7 @@ export function patentCheckOk(value: string): boolean {
 export const PatentApplicationNumber = z
   .string()
   .transform(normalisePatentNumber)
-  .pipe(z.string().regex(PATENT_FORMAT, '专利申请号格式错误: 应为 年份(4位)+类型(1位)+流水号(7位).校验位, 如 202310123456.7'))
+  .pipe(z.string().regex(PATENT_FORMAT, '专利申请号格式错误: 应为 年份(4位)+类型(1位)+流水号(7位).校验位, 如 202310123456.6'))
   .describe(
     'Patent application number (专利申请号): 12 digits, a dot, a check digit (0-9 or X), e.g. 202310123456.6 — year (4) + type (1: 1 invention 发明, 2 utility model 实用新型, 3 design 外观设计, 8/9 PCT) + serial (7). A CN or ZL prefix and spaces are removed. A wrong check digit is accepted but flagged',
   );

@@ -2,6 +2,7 @@
 // Every DOM node is built with h() (text, never innerHTML): names and details are data from
 // departments and must not be able to inject markup.
 
+import { attainmentView, axisValue, COUNT_UNITS, formatValue, formatWithUnit, nf, periodName, periodShort, shanghaiToday, signed, TZ } from './format.js';
 import { followKpiStream } from './live.js';
 import { createDataQuality } from './dataQuality.js';
 import { createProfiles } from './profile.js';
@@ -13,7 +14,6 @@ const STATUS_EVERY_MS = 10_000;
 /** The overview reloads when the store moved on, but not more often than this. */
 const OVERVIEW_MIN_INTERVAL_MS = 30_000;
 const DRILL_MAX_ROWS = 200;
-const TZ = 'Asia/Shanghai';
 
 const DIMENSIONS = [
   { code: 'P', zh: '创新平台建设' },
@@ -63,75 +63,6 @@ const errorState = (err, retry) => stateMessage('error', `加载失败: ${reason
 
 // ---------------------------------------------------------------------------------------------
 // Formatting (zh-CN)
-
-const fmtCache = new Map();
-function nf(maxDigits, minDigits = 0) {
-  const key = `${maxDigits}/${minDigits}`;
-  if (!fmtCache.has(key)) fmtCache.set(key, new Intl.NumberFormat('zh-CN', { maximumFractionDigits: maxDigits, minimumFractionDigits: minDigits }));
-  return fmtCache.get(key);
-}
-const COUNT_UNITS = new Set(['家', '个', '人', '项', '次', '件', '只', '场', '笔', '人次', '人/个']);
-
-/** A value in its unit, scaled to 万 / 亿 where that reads better: { text, unit }. */
-export function formatValue(value, unit) {
-  if (value === null || value === undefined || !Number.isFinite(Number(value))) return { text: '—', unit: unit ?? '' };
-  const v = Number(value);
-  const abs = Math.abs(v);
-  if (unit === '万元') {
-    if (abs >= 10_000) return { text: nf(2).format(v / 10_000), unit: '亿元' };
-    return { text: nf(abs >= 100 ? 0 : 2).format(v), unit };
-  }
-  if (unit === '亿元') return { text: nf(2).format(v), unit };
-  if (unit === '%') return { text: nf(1).format(v), unit };
-  if (unit === '倍') return { text: nf(2).format(v), unit };
-  if (COUNT_UNITS.has(unit)) {
-    if (abs >= 1e8) return { text: nf(2).format(v / 1e8), unit: `亿${unit}` };
-    if (abs >= 1e4) return { text: nf(2).format(v / 1e4), unit: `万${unit}` };
-    return { text: nf(Number.isInteger(v) ? 0 : 1).format(v), unit };
-  }
-  return { text: nf(abs >= 1000 ? 0 : 2).format(v), unit: unit ?? '' };
-}
-/** An axis tick: the number, plus only the scale (万, 亿) when formatValue changed the unit. */
-function axisValue(value, unit) {
-  const f = formatValue(value, unit);
-  if (f.unit === unit) return f.text;
-  return f.text + (f.unit.endsWith(unit) ? f.unit.slice(0, -unit.length) : f.unit);
-}
-const formatWithUnit = (value, unit) => {
-  const f = formatValue(value, unit);
-  return f.text === '—' ? '—' : `${f.text}${f.unit ? ` ${f.unit}` : ''}`;
-};
-
-/** Attainment is stored uncapped (value ÷ target); screens cap the display at 100%. */
-function attainmentView(att) {
-  if (att === null || att === undefined || !Number.isFinite(att)) return null;
-  const capped = Math.max(0, Math.min(att, 1));
-  return { pct: capped * 100, text: `${nf(1).format(capped * 100)}%`, over: att > 1, raw: att };
-}
-
-function signed(text, n) {
-  return n > 0 ? `+${text}` : text;
-}
-
-/** 2025 → 2025年, 2025-H1 → 2025年上半年, 2025-Q3 → 2025年第3季度, 2025-07 → 2025年7月. */
-export function periodName(label) {
-  let m = /^(\d{4})$/.exec(label);
-  if (m) return `${m[1]}年`;
-  m = /^(\d{4})-H([12])$/.exec(label);
-  if (m) return `${m[1]}年${m[2] === '1' ? '上' : '下'}半年`;
-  m = /^(\d{4})-Q([1-4])$/.exec(label);
-  if (m) return `${m[1]}年第${m[2]}季度`;
-  m = /^(\d{4})-(\d{2})$/.exec(label);
-  if (m) return `${m[1]}年${Number(m[2])}月`;
-  return label;
-}
-function periodShort(label) {
-  return label.replace(/^(\d{4})-Q(\d)$/, '$1 Q$2').replace(/^(\d{4})-H(\d)$/, '$1 H$2');
-}
-
-function shanghaiToday() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 function reasonOf(err) {
   if (err instanceof ApiError) return err.status ? `${err.message} (${err.status})` : err.message;

@@ -1,33 +1,31 @@
+// @ts-check
 // 数据质量: the data-quality board over GET /api/v1/data-quality. Per sending department its
 // volume, latest record against its expected cadence, corrections and flagged records, and the
 // enterprise names registered under more than one USCC. Plain ES module, loaded by app.js, which
 // passes in its DOM and API helpers. Every node is built with h() (text, never innerHTML).
 
-/** Chinese names of the data-quality flags (docs/ingest.md); others are shown as sent. */
-export const FLAG_LABELS = {
-  'review:rdExpense-over-revenue': '研发费用高于营业收入',
-  'review:rdExpense-yoy': '研发费用同比 3 倍以上',
-  'review:revenue-yoy': '营业收入同比 3 倍以上',
-  'review:revenue-implausible': '营业收入异常偏大',
-  'review:hte-without-rd': '高企认定但前三年无研发费用',
-  'implausible:techStaff': '科技人员多于从业人员',
-};
+/** @typedef {import('../contracts/monitoring.ts').DataQualityView} Board */
+/** @typedef {Board['units'][number]} UnitRow */
 
-/** A flag's Chinese label, with its prefix family for unknown ones (uscc-check:…, patent-check:…). */
-export function flagLabel(flag) {
-  if (FLAG_LABELS[flag]) return FLAG_LABELS[flag];
-  if (flag.startsWith('uscc-check:')) return `信用代码校验位错误 (${flag.slice(11)})`;
-  if (flag.startsWith('patent-check:')) return `专利号校验位错误 (${flag.slice(13)})`;
-  if (flag.startsWith('hightech-criteria:')) return `不满足高企认定条件 (${flag.slice(18)})`;
-  return flag;
-}
+import { flagLabel } from './format.js';
 
-/** Wires the 数据质量 tab. `deps`: { api, h, emptyState, errorState, nf }. Returns { load() }. */
+/**
+ * Wires the 数据质量 tab (app.js passes in its helpers).
+ * @param {{
+ *   api: (path: string) => Promise<unknown>,
+ *   h: (tag: string, attrs?: Record<string, unknown>, ...children: unknown[]) => HTMLElement,
+ *   emptyState: (text?: string) => HTMLElement,
+ *   errorState: (err: unknown, retry?: () => void) => HTMLElement,
+ *   nf: (maxDigits: number, minDigits?: number) => Intl.NumberFormat,
+ * }} deps
+ * @returns {{ load(): Promise<void> }}
+ */
 export function createDataQuality(deps) {
   const { api, h, emptyState, errorState, nf } = deps;
-  const root = document.getElementById('data-quality');
+  const root = /** @type {HTMLElement} */ (document.getElementById('data-quality'));
   let seq = 0;
 
+  /** @param {UnitRow} u */
   function unitRow(u) {
     const flags = Object.entries(u.flags ?? {});
     return h('tr', { dataset: { unit: u.unit } },
@@ -48,9 +46,10 @@ export function createDataQuality(deps) {
   async function load() {
     const mine = ++seq;
     root.replaceChildren(h('p', { class: 'placeholder' }, '加载中…'));
+    /** @type {Board} */
     let board;
     try {
-      board = await api('/data-quality');
+      board = /** @type {Board} */ (await api('/data-quality'));
     } catch (err) {
       if (mine === seq) root.replaceChildren(errorState(err));
       return;

@@ -1,5 +1,5 @@
 import type { EntityProfile } from '../../../contracts/entities.ts';
-import type { Cell, Column, ExportDocument } from './table.ts';
+import { col, type Cell, type Column, type ExportDocument } from './table.ts';
 
 /** How a status ended (the profile's `endedBy`), in Chinese. */
 export const ENDED_BY_ZH: Record<string, string> = {
@@ -16,8 +16,6 @@ export const ENDED_BY_ZH: Record<string, string> = {
 /** The tables of an entity file, in sheet order; `part` of the export names one for one-table formats. */
 export const ENTITY_EXPORT_PARTS = ['profile', 'statuses', 'timeline', 'kpis', 'financials'] as const;
 export type EntityExportPart = (typeof ENTITY_EXPORT_PARTS)[number];
-
-const col = (name: string, zh: string, type: Column['type'], width: number, style?: Column['style']): Column => (style ? { name, zh, type, width, style } : { name, zh, type, width });
 
 export const ENTITY_PROFILE_COLUMNS: readonly Column[] = [col('item', '项目', 'string', 18), col('key', '字段', 'string', 16), col('value', '内容', 'string', 60)];
 export const ENTITY_STATUS_COLUMNS: readonly Column[] = [

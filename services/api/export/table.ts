@@ -67,7 +67,8 @@ function componentsText(kpi: KpiDefinition | undefined, components: Record<strin
   return { zh, en };
 }
 
-const col = (name: string, zh: string, type: Column['type'], width: number, style?: NumberStyle): Column => (style ? { name, zh, type, width, style } : { name, zh, type, width });
+/** One column of an export table. */
+export const col = (name: string, zh: string, type: Column['type'], width: number, style?: NumberStyle): Column => (style ? { name, zh, type, width, style } : { name, zh, type, width });
 
 /** The style of a KPI's value column: amounts get thousands separators, the rest plain. */
 function valueStyle(unit: string): NumberStyle {

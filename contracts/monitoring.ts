@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AsOfParam } from './api/params.ts';
-import { WarningRule, WarningRules } from './events/monitoring.ts';
+import { FilingExplanationFiled, WarningRule, WarningRules } from './events/monitoring.ts';
 import { Dimension, KPI_IDS, LeadUnit } from './kpis.ts';
 import { KpiWarningStatusView, WarningView } from './warningView.ts';
 
@@ -101,7 +101,8 @@ export type DataQualityView = z.infer<typeof DataQualityResponse>;
 export const ExplanationRequest = z
   .strictObject({
     eventId: z.uuid({ error: 'eventId 应为被标记记录的事件编号 (UUID)' }).describe('The event id of the flagged record (in the import report and on the data-quality board)'),
-    explanation: z.string().trim().min(5, { error: '说明至少 5 个字' }).max(2000, { error: '说明最长 2000 字' }).describe('The explanation (填报说明), 5–2,000 characters'),
+    // The event's own rule, so the route and the stored event cannot disagree on what is valid.
+    explanation: FilingExplanationFiled.shape.explanation,
   })
   .meta({ id: 'ExplanationRequest' });
 

@@ -16,7 +16,7 @@ import { PROJECTIONS } from '../projections/registry.ts';
 import { createKpiQueries } from '../projections/kpi/index.ts';
 import { createProjectionRunner, type ProjectionRunner } from '../projections/runner/projectionRunner.ts';
 import { storeEventSource } from '../projections/runner/storeEventSource.ts';
-import { createEntityQueries } from '../projections/entities/profiles.ts';
+import { createEntityReader } from '../projections/entities/profiles.ts';
 import { readProjectionStatus } from '../projections/runner/readStatus.ts';
 import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
 import type { EventSource } from '../contracts/ports.ts';
@@ -332,10 +332,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // writes or the KPI screens' reads.
       const profilesOlap = await openOlap(config);
       stops.push(() => profilesOlap.close());
-      const profiles = createEntityQueries(profilesOlap);
-      const facts = createKpiQueries(profilesOlap);
       entityFiles = {
-        entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
+        entities: createEntityReader(profilesOlap),
         ...(store ? { readStream: (streamId: string) => store.readStream(streamId) } : {}),
         requireRole,
       };

@@ -7,7 +7,7 @@
 import { ENTITY_KIND_LABELS, ENTITY_TAGS, type EntityKind, type EntityProfile, type EntitySearchQuery, type EntitySearchResult, type EntitySummary, type EntityTag, type EntityTagView } from '../../contracts/entities.ts';
 import { NotFoundError } from '../../contracts/errors.ts';
 import type { OlapClient, OlapParams } from '../../contracts/ports.ts';
-import { asOfParam, knownOnOf, NOW } from '../kpi/queries.ts';
+import { asOfParam, createKpiQueries, knownOnOf, NOW, type KpiQueries } from '../kpi/queries.ts';
 import { lit, live, NO_POSITION_BOUND, QUERY_SETTINGS, spans } from '../kpi/sql.ts';
 
 export interface EntityQueries {
@@ -211,4 +211,11 @@ ${QUERY_SETTINGS}`,
       };
     },
   };
+}
+
+/** What the profile routes read: search and profiles, and KPI memberships from the KPI item queries (on the same session). */
+export function createEntityReader(olap: OlapClient): EntityQueries & { memberships: KpiQueries['memberships'] } {
+  const profiles = createEntityQueries(olap);
+  const kpis = createKpiQueries(olap);
+  return { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => kpis.memberships(id, o) };
 }

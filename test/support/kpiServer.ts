@@ -15,7 +15,7 @@ import express from 'express';
 import { afterAll, beforeAll } from 'vitest';
 import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventStore, OlapClient } from '../../contracts/ports.ts';
-import { createEntityQueries } from '../../projections/entities/profiles.ts';
+import { createEntityReader } from '../../projections/entities/profiles.ts';
 import { createKpiQueries } from '../../projections/kpi/index.ts';
 import { PROJECTIONS } from '../../projections/registry.ts';
 import { createKpiMaterializer, createKpiTableSource, type KpiMaterializer, type KpiTableSource } from '../../projections/kpiTables/index.ts';
@@ -109,13 +109,12 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       ? startMonitoring({ store, olap, kpis: createKpiQueries(olap), materializer: m, now: () => clock.now, intervalMs: 3_600_000, minGapMs: 0 })
       : startMonitoring({ store, olap: viewer, kpis: queries });
     const mon = monitoring;
+    const monitor = mon.monitor;
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
     const live = runner;
     const app = express();
-    const profiles = createEntityQueries(olap);
-    const facts = createKpiQueries(olap);
     const entityFiles: EntityRouterDeps = {
-      entities: { search: (q) => profiles.search(q), profile: (id, o) => profiles.profile(id, o), memberships: (id, o) => facts.memberships(id, o) },
+      entities: createEntityReader(olap),
       readStream: (streamId) => store.readStream(streamId),
       requireRole,
     };
@@ -136,7 +135,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
         onKpiError: (kpiId, err) => kpiErrors.push({ kpiId, message: String((err as Error).message) }),
         changes: { subscribe: (listener) => m.onChange((changes, h) => listener(changes, { position: h.position, recordedAt: h.recordedAt })) },
         warnings: mon.api,
-        ...(mon.monitor ? { warningFeed: { subscribe: (l: Parameters<NonNullable<typeof mon.monitor>['onTransition']>[0]) => mon.monitor!.onTransition(l) } } : {}),
+        ...(monitor ? { warningFeed: { subscribe: (l) => monitor.onTransition(l) } } : {}),
       }),
     );
     if (options.dashboards) app.use(dashboardsRouter());

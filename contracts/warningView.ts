@@ -33,3 +33,14 @@ export const WarningView = z
   })
   .meta({ id: 'Warning', description: 'One early warning (预警) as known at the asked instant' });
 export type WarningView = z.infer<typeof WarningView>;
+
+/** Per KPI, the worst open warning: 预警 over 关注 (a KPI with a target and none is 正常). */
+export function kpiStatuses(warnings: readonly WarningView[]): Record<string, '关注' | '预警'> {
+  const out: Record<string, '关注' | '预警'> = {};
+  for (const w of warnings) {
+    const id = w.subject.kpiId;
+    if (w.state !== 'open' || !id) continue;
+    if (out[id] !== '预警') out[id] = w.severity === '预警' ? '预警' : '关注';
+  }
+  return out;
+}

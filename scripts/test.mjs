@@ -17,6 +17,13 @@ try {
 } catch (err) {
   console.error(`could not install Chromium for the browser tests: ${err.message}`);
 }
+// test/reports renders the report PDF with poppler (pdftoppm) and opens its XLSX with LibreOffice.
+try {
+  const { ensureReportTools } = await import('./ensureChromium.mjs');
+  ensureReportTools();
+} catch (err) {
+  console.error(`could not install the report tools (test/reports will fail): ${err.message}`);
+}
 // test/olap/thirdParty.test.ts drives Python's clickhouse-connect (PyPI) and the ClickHouse JDBC driver (Maven Central).
 try {
   const { ensureTestClients } = await import('./ensureTestClients.mjs');

@@ -43,6 +43,8 @@ import { runSeed } from './seed/runSeed.ts';
 import { startTrickle, type Trickle } from './seed/trickle.ts';
 import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
 import { startMonitoring, type MonitoringRoot } from './monitoringRoot.ts';
+import { startReports, type ReportsRoot } from './reportsRoot.ts';
+import { createReportsRouter } from './api/reportsRouter.ts';
 
 export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
 const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
@@ -284,6 +286,26 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const m = monitoring;
     stops.push(() => m.stop());
   }
+  // Periodic assessment reports: served where the API runs, issued on schedule where the materializer runs.
+  let reports: ReportsRoot | undefined;
+  if (store && olap && monitoring && kpis) {
+    const live = runner;
+    const reportsOlap = await openOlap(config);
+    stops.push(() => reportsOlap.close());
+    reports = startReports({
+      store,
+      olap: reportsOlap,
+      kpis,
+      rules: monitoring.rules,
+      dataDir: config.DATA_DIR,
+      ...(kpiTables?.materializer && config.REPORTS
+        ? { schedule: { ready: async () => seedingDone && (!live || (await live.status()).every((s) => s.state === 'live')) } }
+        : {}),
+      log: log.child({ name: 'reports' }),
+    });
+    const r = reports;
+    stops.push(() => r.stop());
+  }
 
   async function projectionStatus(): Promise<ProjectionStatusView[]> {
     // A process without projections of its own (the distributed API) reads their bookkeeping.
@@ -342,6 +364,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole, ...(files ? { entities: { profile: (id, o) => loadEntityProfile(files, id, o) } } : {}) }));
     if (files) app.use(MOUNTS.api, createEntityRouter(files));
     if (monitoring) app.use(MOUNTS.api, createWarningsRouter(monitoring.api, requireRole));
+    if (reports) app.use(MOUNTS.api, createReportsRouter(reports.service, requireRole));
     app.use(
       MOUNTS.api,
       createApiRouter({
@@ -433,6 +456,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ingest,
     kpiTables,
     ...(monitoring ? { monitoring } : {}),
+    ...(reports ? { reports } : {}),
     seeded,
     async stop() {
       if (stopped) return;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EntityIdParams, EntityProfileQuery, EntityProfileSchema, EntitySearchQuery, EntitySearchResultSchema } from '../entities.ts';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportEntityQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
+import { IssuedReports, Report, ReportPeriodLabel, ReportQuery } from '../reports.ts';
 import { DataQualityQuery, DataQualityResponse, ExplanationRequest, ExplanationResponse, RuleChange, RuleChangeResponse, RuleSetSchema, WarningsQuery, WarningsResponse } from '../monitoring.ts';
 import { ContextParams, CorrelationHeaders, EventTypeParams, FileUploadHeaders, FileUploadQuery, IngestReportSchema, JsonSchemaDocument, SchemaQuery, TemplatesResponse, ingestRecordSchemas } from './ingest.ts';
 import {
@@ -34,11 +35,12 @@ export const MOUNTS = {
 /** The files the reference page (GET /api/v1/docs) loads, all served by the platform. */
 export const REFERENCE_ASSETS = ['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png', 'reference.js', 'reference.css'] as const;
 
-export type Tag = 'kpis' | 'warnings' | 'entities' | 'exports' | 'ingest' | 'operations' | 'contract';
+export type Tag = 'kpis' | 'warnings' | 'reports' | 'entities' | 'exports' | 'ingest' | 'operations' | 'contract';
 
 export const TAGS: ReadonlyArray<{ name: Tag; description: string }> = [
   { name: 'kpis', description: '指标 · KPIs: the catalog, latest values, series, drill-downs, department scorecards, the live stream' },
   { name: 'warnings', description: '预警 · Early warning: warnings per KPI, task milestone and source department (as of any instant), and the warning rules kept as data' },
+  { name: 'reports', description: '监测评估报告 · Periodic assessment reports: per period (month, quarter, half, year) values, targets, projections, warnings, what moved and why, restatements; JSON, XLSX or PDF, reproducible by their as-of instant' },
   { name: 'entities', description: '一企一档 · Entity profiles: search firms, incubators, platforms and funds; one file per entity with its timeline and KPI memberships' },
   { name: 'exports', description: '考核导出 · Assessment exports: CSV / XLSX / Arrow / Parquet, reproducible by their as-of instant' },
   { name: 'ingest', description: '数据报送 · Ingest: departments send records (JSON, NDJSON, CSV / XLSX files); templates and JSON Schemas' },
@@ -187,6 +189,31 @@ export const API_ROUTES: readonly RouteContract[] = [
       'Comments (`: ping`) every 15 s keep proxies from closing it. 404 where this process keeps no KPI tables.',
     responses: { 200: { description: 'The event stream (see KpiChangesMessage for each event\'s data)', content: { 'text/event-stream': z.string() } } },
     problems: { 404: 'This process keeps no KPI tables' },
+  },
+  // Periodic assessment reports
+  {
+    method: 'get', path: '/api/v1/reports', tag: 'reports', access: ['viewer'],
+    summary: '已发布报告 · Issued reports',
+    description: 'The reports the platform issued on schedule (ReportIssued events) for the last 24 months, 8 quarters, 4 halves and 5 years, newest first: period, the asOf that reproduces each, and the SHA-256 of its files.',
+    responses: { 200: { description: 'The issued reports', content: json(IssuedReports) } },
+  },
+  {
+    method: 'get', path: '/api/v1/reports/:period', tag: 'reports', access: ['viewer'],
+    summary: '监测评估报告 · The assessment report of a period',
+    description:
+      'Per dimension and lead unit: values, targets, attainment, the year-end projection, the warning rules\' findings on the period\'s last day, what moved and why (components, entities in and out, ' +
+      'largest contributors) in Chinese sentences, and restatements of earlier issued reports with the corrections named. `format=json` (default), `xlsx` or `pdf` (with charts). ' +
+      'The same period and `asOf` give the same bytes; without `asOf` the answer is as known now and X-Brain-As-Of names the instant. Only ended periods. docs/reports.md.',
+    params: z.object({ period: ReportPeriodLabel }),
+    query: ReportQuery,
+    responses: {
+      200: {
+        description: 'The report',
+        content: { 'application/json': Report, 'application/pdf': null, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': null },
+        headers: { 'X-Brain-As-Of': 'The instant the report is as known at (ISO 8601, UTC)' },
+      },
+    },
+    problems: { 503: 'Too many reports are being generated; retry later' },
   },
   // Early warning
   {

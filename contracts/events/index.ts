@@ -73,6 +73,7 @@ export const EVENT_DEFINITIONS = {
   WarningRaised: { context: 'monitoring', version: 1, data: monitoring.WarningRaised },
   WarningCleared: { context: 'monitoring', version: 1, data: monitoring.WarningCleared },
   FilingExplanationFiled: { context: 'monitoring', version: 1, data: monitoring.FilingExplanationFiled },
+  ReportIssued: { context: 'monitoring', version: 1, data: monitoring.ReportIssued },
 } as const;
 
 export type EventType = keyof typeof EVENT_DEFINITIONS;

@@ -154,3 +154,21 @@ export const DEFAULT_WARNING_RULES: readonly WarningRule[] = Object.freeze(
     { id: 'source-overdue', kind: 'source-overdue', defaultCadenceDays: 120, cadenceDays: {}, severity: '关注' },
   ]),
 );
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: '应为 64 位十六进制 SHA-256' });
+
+/**
+ * A periodic assessment report (监测评估报告) issued on schedule: its period and the instant it
+ * was computed as of. The report is reproducible from these two (same bytes: the hashes prove
+ * it), and a later report compares its own values with this one's to name restatements.
+ */
+export const ReportIssued = z.object({
+  period: z
+    .string()
+    .regex(/^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/)
+    .describe('The report period: 2025, 2025-H1, 2025-Q3 or 2025-09'),
+  asOf: z.iso.datetime({ offset: true }).describe('The instant the report was computed as of (UTC); GET /api/v1/reports/:period?asOf= reproduces it'),
+  sha256: z
+    .object({ xlsx: Sha256.describe('SHA-256 of the XLSX workbook'), pdf: Sha256.describe('SHA-256 of the PDF') })
+    .describe('Hashes of the files as issued'),
+});

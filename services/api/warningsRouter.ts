@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { ValidationError } from '../../contracts/errors.ts';
-import type { KpiWarningStatus } from '../../contracts/events/monitoring.ts';
+import { kpiStatuses } from '../../contracts/warningView.ts';
 import { DataQualityQuery, WarningsQuery, type DataQualityView, type RuleSetView, type WarningView } from '../../contracts/monitoring.ts';
 import { actorOf, principalOf } from '../auth/keyring.ts';
 import type { Explanations } from '../monitoring/explanations.ts';
@@ -20,16 +20,7 @@ export interface WarningsDeps {
 /** The filters of GET /warnings (status defaults to `open`). */
 export type WarningFilterQuery = Partial<WarningsQuery>;
 
-/** Per KPI, the worst open warning: 预警 over 关注 (a KPI with a target and none is 正常). */
-export function kpiStatuses(warnings: readonly WarningView[]): Record<string, KpiWarningStatus> {
-  const out: Record<string, KpiWarningStatus> = {};
-  for (const w of warnings) {
-    const id = w.subject.kpiId;
-    if (w.state !== 'open' || !id) continue;
-    if (out[id] !== '预警') out[id] = w.severity === '预警' ? '预警' : '关注';
-  }
-  return out;
-}
+export { kpiStatuses };
 
 /** GET /warnings (viewer), GET and PUT /warning-rules (admin). */
 export function createWarningsRouter(deps: WarningsDeps, requireRole: (...roles: string[]) => express.RequestHandler): Router {

@@ -265,6 +265,30 @@ dlq
     console.log(JSON.stringify(report, null, 2));
   });
 
+program
+  .command('report')
+  .description('the periodic assessment report (监测评估报告) of a period from the running platform: writes its XLSX and PDF (and JSON)')
+  .requiredOption('--period <period>', 'the period: 2025, 2025-H1, 2025-Q3 or 2025-09 (ended periods only)')
+  .option('--as-of <instant>', 'as known at: an ISO instant with offset, or a date (end of that day, Beijing time); default now. The same value gives the same bytes')
+  .option('--format <formats>', 'comma-separated: xlsx, pdf, json', 'xlsx,pdf')
+  .option('-o, --out <dir>', 'folder to write the files to', '.')
+  .option('--url <url>', 'the platform (default http://HOST:PORT of the configuration)')
+  .action(async (opts: { period: string; asOf?: string; format: string; out: string; url?: string }) => {
+    const { config } = setup();
+    const { fetchReport } = await import('./report.ts');
+    console.error(`building the report of ${opts.period} (a minute or more on a large history)…`);
+    const result = await fetchReport({
+      period: opts.period,
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+      formats: opts.format,
+      out: opts.out,
+      url: opts.url ?? `http://${config.HOST}:${config.PORT}`,
+      key: process.env.BRAIN_API_KEY ?? readDevKey(config, 'viewer'),
+    });
+    console.log(`as of ${result.asOf} (pass --as-of ${result.asOf} to get the same bytes again)`);
+    for (const f of result.files) console.log(`  ${f.file}  ${f.bytes} bytes  sha256 ${f.sha256}`);
+  });
+
 const keys = program.command('keys').description('API keys');
 keys
   .command('create')

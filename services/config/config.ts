@@ -50,6 +50,8 @@ export const ConfigSchema = z
     TRICKLE: bool.default(true),
     /** Run the early-warning monitor (预警) where projections run: it appends WarningRaised / WarningCleared events. */
     WARNINGS: bool.default(true),
+    /** Issue the periodic assessment reports (监测评估报告) where projections run, as each month, quarter, half and year closes (ReportIssued events, files in DATA_DIR/reports). */
+    REPORTS: bool.default(true),
     /** Largest JSON body (one record or an array) on the ingest routes, bytes; more gets 413. */
     INGEST_JSON_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
     /** Largest NDJSON stream, bytes (streamed: memory does not grow with it); more gets 413. */

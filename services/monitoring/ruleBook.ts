@@ -14,6 +14,8 @@ export const RULES_STREAM = 'warningrules-main';
 
 export interface RuleBook {
   current(): Promise<RuleSetView>;
+  /** The table as it was at an instant (only changes recorded by then). */
+  at(instant: Date): Promise<RuleSetView>;
   /** Validates and records a new version (a WarningRulesChanged event); an unchanged table records nothing. */
   change(body: unknown, actor: string): Promise<RuleSetView & { changed: boolean }>;
 }
@@ -23,8 +25,11 @@ const DEFAULTS = { version: 1, changedAt: null, changedBy: '系统默认', reaso
 /** The versioned rule table, kept as events in the store: version 1 is the code's defaults. */
 export function createRuleBook(deps: { store: EventStore; now?: () => Date }): RuleBook {
   const now = deps.now ?? (() => new Date());
-  async function read(): Promise<{ view: RuleSetView; streamVersion: number }> {
-    const events = (await deps.store.readStream(RULES_STREAM)).filter((e): e is DomainEventOf<'WarningRulesChanged'> & { streamVersion: number; position: number } => e.type === 'WarningRulesChanged');
+  async function read(until?: Date): Promise<{ view: RuleSetView; streamVersion: number }> {
+    const events = (await deps.store.readStream(RULES_STREAM)).filter(
+      (e): e is DomainEventOf<'WarningRulesChanged'> & { streamVersion: number; position: number } =>
+        e.type === 'WarningRulesChanged' && (until === undefined || Date.parse(e.recordedAt) <= until.getTime()),
+    );
     const history: RuleSetView['history'] = [{ ...DEFAULTS }];
     for (const e of events) history.push({ version: e.data.version, changedAt: e.recordedAt, changedBy: e.data.changedBy, reason: e.data.reason ?? null });
     const last = events.at(-1);
@@ -37,6 +42,9 @@ export function createRuleBook(deps: { store: EventStore; now?: () => Date }): R
   return {
     async current() {
       return (await read()).view;
+    },
+    async at(instant) {
+      return (await read(instant)).view;
     },
     async change(body, actor) {
       const parsed = RuleChange.safeParse(body, { error: z.locales.zhCN().localeError });

@@ -31,6 +31,8 @@ import { notFoundHandler, problemHandler } from '../../services/http/problem.ts'
 import { dashboardsRouter } from '../../services/http/dashboards.ts';
 import type { EvaluationSummary } from '../../services/monitoring/monitor.ts';
 import { startMonitoring, type MonitoringRoot } from '../../services/monitoringRoot.ts';
+import { startReports, type ReportsRoot } from '../../services/reportsRoot.ts';
+import { createReportsRouter } from '../../services/api/reportsRouter.ts';
 import { freshOlap, sameDatabase } from './olap.ts';
 
 export interface KpiServer {
@@ -40,6 +42,8 @@ export interface KpiServer {
   olap: OlapClient;
   /** Early warning: its rules, queries and (with `monitor`) the monitor. */
   monitoring: MonitoringRoot;
+  /** The periodic assessment reports (no scheduler: tests issue with `reports.service.issue`). */
+  reports: ReportsRoot;
   /** The monitor's clock (with `monitor`): set it to move time. */
   clock: { now: Date };
   materializer: KpiMaterializer;
@@ -110,6 +114,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       : startMonitoring({ store, olap: viewer, kpis: queries });
     const mon = monitoring;
     const monitor = mon.monitor;
+    const reports = startReports({ store, olap: viewer, kpis: queries, rules: mon.rules, dataDir: dir });
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
     const live = runner;
     const app = express();
@@ -121,6 +126,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
     app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) } }));
     app.use('/api/v1', createEntityRouter(entityFiles));
     app.use('/api/v1', createWarningsRouter(mon.api, requireRole));
+    app.use('/api/v1', createReportsRouter(reports.service, requireRole));
     app.use(
       '/api/v1',
       createApiRouter({
@@ -155,6 +161,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       store,
       olap,
       monitoring: mon,
+      reports,
       clock,
       caughtUp,
       async evaluate() {

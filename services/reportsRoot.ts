@@ -1,0 +1,63 @@
+/**
+ * Composition of the periodic assessment reports (监测评估报告) in one process: the builder over
+ * the KPI queries, the service that renders and issues, and, where projections run, the scheduler
+ * that issues each period as it closes. Kept out of platform.ts so that file only calls it.
+ */
+import path from 'node:path';
+import type { EventStore, OlapClient } from '../contracts/ports.ts';
+import type { KpiQueries } from '../projections/kpi/index.ts';
+import { createReportBuilder } from '../projections/reports/build.ts';
+import type { RuleBook } from './monitoring/ruleBook.ts';
+import { createReportScheduler, type ReportScheduler, type ReportSchedulerLog } from './reports/scheduler.ts';
+import { createReportService, type ReportService } from './reports/service.ts';
+
+export interface ReportsRoot {
+  service: ReportService;
+  scheduler?: ReportScheduler;
+  stop(): Promise<void>;
+}
+
+export function startReports(options: {
+  store: EventStore;
+  olap: OlapClient;
+  kpis: KpiQueries;
+  rules: RuleBook;
+  /** Issued files go to `<dataDir>/reports`. */
+  dataDir?: string;
+  /** Issue reports on schedule (where projections run); `ready` says when the data is complete. */
+  schedule?: { ready(): Promise<boolean>; intervalMs?: number };
+  now?: () => Date;
+  log?: ReportSchedulerLog;
+}): ReportsRoot {
+  let service: ReportService;
+  const builder = createReportBuilder({
+    kpis: options.kpis,
+    olap: options.olap,
+    rulesAt: async (at) => (await options.rules.at(at)).rules,
+    issued: (period, by) => service.issued(period, by),
+  });
+  service = createReportService({
+    store: options.store,
+    build: (period, asOf) => builder.build(period, asOf),
+    version: async () => String((await options.store.head()).position),
+    ...(options.dataDir ? { dir: path.join(options.dataDir, 'reports') } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const scheduler = options.schedule
+    ? createReportScheduler({
+        service,
+        ready: options.schedule.ready,
+        ...(options.schedule.intervalMs !== undefined ? { intervalMs: options.schedule.intervalMs } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      })
+    : undefined;
+  scheduler?.start();
+  return {
+    service,
+    ...(scheduler ? { scheduler } : {}),
+    async stop() {
+      await scheduler?.stop();
+    },
+  };
+}

@@ -3,6 +3,7 @@
  * through the real API on real chDB fact tables: the hand firm's points per indicator equal a
  * hand computation under both shipped sets, ranks within revenue-stage groups, as-of, bad input.
  */
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { PointsBreakdown, PointsRanking } from '../../contracts/points.ts';
 import { CORRECTION_RECORDED_AT, FIRMS, POINT_EVENTS, correctionEvents } from '../fixtures/points/pointsFixture.ts';
@@ -146,6 +147,34 @@ describe('the ranking', () => {
     expect(status).toBe(200);
     expect(body.sets.map((s) => [s.id, s.groups.length, s.indicators.length])).toEqual([['points-1.0', 1, 13], ['points-2.0', 3, 13]]);
     expect(body.facts.rd_intensity!.label).toBe('研发费用占营业收入比例');
+  });
+});
+
+describe('the export', () => {
+  it('writes the ranking with every indicator\'s points and the set, reproducibly by asOf', async () => {
+    const url = `${server().url}/api/v1/exports/points?year=2025&set=points-1.0&asOf=${BEFORE_CORRECTION}`;
+    const auth = { headers: { Authorization: `Bearer ${server().keys.viewer}` } };
+    const xlsx = await fetch(`${url}&format=xlsx`, auth);
+    expect(xlsx.status, await xlsx.clone().text()).toBe(200);
+    expect(xlsx.headers.get('x-brain-as-of')).toBe(new Date(`${BEFORE_CORRECTION}T23:59:59.999+08:00`).toISOString());
+    const bytes = Buffer.from(await xlsx.arrayBuffer());
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('积分排名')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const a = (sheet.getRow(2).values as unknown[]).slice(1);
+    expect(a[header.indexOf('企业名称')]).toBe('智点科技');
+    expect(a[header.indexOf('总积分 (满分 100)')]).toBe(70);
+    expect(a[header.indexOf('技术创新 (满分 60)')]).toBe(42);
+    expect(a[header.indexOf('研发费用占营业收入比例 (满分 12)')]).toBe(12);
+    expect(book.getWorksheet('指标体系')!.rowCount).toBeGreaterThanOrEqual(14);
+    const again = Buffer.from(await (await fetch(`${url}&format=xlsx`, auth)).arrayBuffer());
+    expect(again.equals(bytes)).toBe(true);
+    const csv = await (await fetch(`${url}&format=csv`, auth)).text();
+    expect(csv.split('\n').filter((l) => l.includes('江滩材料') || l.includes('滠水电子')).every((l) => l.includes(',2,'))).toBe(true);
+    const bad = await fetch(`${url}&format=pdf`, auth);
+    expect(bad.status).toBe(400);
+    expect((await fetch(`${server().url}/api/v1/exports/points?set=points-7`, auth)).status).toBe(400);
   });
 });
 

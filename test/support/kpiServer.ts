@@ -121,9 +121,10 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       readStream: (streamId) => store.readStream(streamId),
       requireRole,
     };
-    app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) } }));
+    const points = createPointsQueries(olap, loadIndicatorSets());
+    app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) }, points }));
     app.use('/api/v1', createEntityRouter(entityFiles));
-    app.use('/api/v1', createPointsRouter({ points: createPointsQueries(olap, loadIndicatorSets()), requireRole }));
+    app.use('/api/v1', createPointsRouter({ points, requireRole }));
     app.use('/api/v1', createWarningsRouter(mon.api, requireRole));
     app.use(
       '/api/v1',

@@ -41,7 +41,7 @@ async function openPoints(): Promise<{ page: Page; problems: string[] }> {
   await page.locator('#pt-year option[value="2025"]').waitFor({ state: 'attached' });
   await page.locator('#pt-year').selectOption('2025');
   await page.locator('#pt-set').selectOption('points-2.0');
-  await page.getByRole('button', { name: '查询', exact: true }).and(page.locator('#points-form button')).click();
+  await page.getByRole('button', { name: '查询积分' }).click();
   await page.locator('#points table tbody tr').first().waitFor();
   return { page, problems };
 }

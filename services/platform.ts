@@ -342,7 +342,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         requireRole,
       };
       // Innovation points read the same fact tables on the profiles' session; the sets are data, checked here.
-      points = createPointsQueries(profilesOlap, loadIndicatorSets());
+      points = createPointsQueries(profilesOlap, loadIndicatorSets(), {
+        version: async () => (await projectionStatus()).map((p) => `${p.name}:${p.version}:${p.checkpoint}`).join('|'),
+      });
     }
     const files = entityFiles;
     app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole, ...(files ? { entities: { profile: (id, o) => loadEntityProfile(files, id, o) } } : {}), ...(points ? { points } : {}) }));

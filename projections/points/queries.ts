@@ -38,7 +38,21 @@ export function defaultYear(now: Date = new Date()): number {
 
 const setRef = (s: IndicatorSet) => ({ id: s.id, version: s.version, name: s.name, maxPoints: s.maxPoints });
 
-export function createPointsQueries(olap: OlapClient, sets: readonly IndicatorSet[]): PointsQueries {
+export interface PointsQueryOptions {
+  /**
+   * What the fact tables reflect (e.g. the projection checkpoints): scored years are cached under it
+   * and recomputed when it moves, so paging a ranking or opening a breakdown reads the facts once.
+   * Absent: nothing is cached.
+   */
+  version?(): Promise<string>;
+  /** Scored years kept (default 20). */
+  cacheEntries?: number;
+}
+
+export function createPointsQueries(olap: OlapClient, sets: readonly IndicatorSet[], options: PointsQueryOptions = {}): PointsQueries {
+  const cache = new Map<string, Promise<ScoredYear>>();
+  const limit = options.cacheEntries ?? 20;
+
   function resolveSet(id: string | undefined, year: number): IndicatorSet {
     if (id === undefined) return defaultSetFor(sets, year);
     const set = sets.find((s) => s.id === id);
@@ -46,13 +60,30 @@ export function createPointsQueries(olap: OlapClient, sets: readonly IndicatorSe
     return set;
   }
 
-  async function year(options: { year?: number | undefined; set?: string | undefined; asOf?: string | undefined }): Promise<ScoredYear> {
-    const y = options.year ?? defaultYear();
-    const set = resolveSet(options.set, y);
-    const firms = await readFirmYears(olap, y, options.asOf);
+  async function compute(set: IndicatorSet, y: number, asOf: string | undefined): Promise<ScoredYear> {
+    const firms = await readFirmYears(olap, y, asOf);
     const scored = firms.map((f): ScoredFirm => ({ ...f, score: scoreFirm(set, f.facts) }));
     const ranked = rankWithinGroups(set, scored, (a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.entityId.localeCompare(b.entityId));
-    return { set, year: y, ranked, asOf: options.asOf ?? null };
+    return { set, year: y, ranked, asOf: asOf ?? null };
+  }
+
+  async function year(q: { year?: number | undefined; set?: string | undefined; asOf?: string | undefined }): Promise<ScoredYear> {
+    const y = q.year ?? defaultYear();
+    const set = resolveSet(q.set, y);
+    if (!options.version || limit <= 0) return compute(set, y, q.asOf);
+    const key = `${y}|${set.id}|${q.asOf ?? ''}|${await options.version()}`;
+    let hit = cache.get(key);
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    // The promise is kept, so concurrent identical requests share one computation; a failure is not kept.
+    hit = compute(set, y, q.asOf);
+    cache.set(key, hit);
+    hit.catch(() => cache.delete(key));
+    if (cache.size > limit) cache.delete(cache.keys().next().value as string);
+    return hit;
   }
 
   return {

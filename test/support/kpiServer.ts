@@ -121,7 +121,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       readStream: (streamId) => store.readStream(streamId),
       requireRole,
     };
-    const points = createPointsQueries(olap, loadIndicatorSets());
+    const points = createPointsQueries(olap, loadIndicatorSets(), { version: async () => (await live.status()).map((st) => `${st.name}:${st.checkpoint}`).join('|') });
     app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) }, points }));
     app.use('/api/v1', createEntityRouter(entityFiles));
     app.use('/api/v1', createPointsRouter({ points, requireRole }));

@@ -5,6 +5,7 @@
 import { attainmentView, axisValue, COUNT_UNITS, formatValue, formatWithUnit, nf, periodName, periodShort, shanghaiToday, signed, TZ } from './format.js';
 import { followKpiStream } from './live.js';
 import { createDataQuality } from './dataQuality.js';
+import { createPoints } from './points.js';
 import { createProfiles } from './profile.js';
 import { badgeClass, warningsByKpi } from './warnings.js';
 
@@ -1058,6 +1059,7 @@ function selectTab(tab) {
   }
   if (tab.id === 'tab-scorecard' && !$('#scorecard table') && $('#sc-unit').value) loadScorecard();
   if (tab.id === 'tab-quality') dataQuality.load();
+  if (tab.id === 'tab-points' && !$('#points table')) points.load();
 }
 for (const t of tabs) {
   t.addEventListener('click', () => selectTab(t));
@@ -1094,6 +1096,11 @@ const profiles = createProfiles({
 // 数据质量 (data-quality board): dashboards/dataQuality.js
 
 const dataQuality = createDataQuality({ api, h, emptyState, errorState, nf });
+
+// ---------------------------------------------------------------------------------------------
+// 创新积分 (innovation points ranking): dashboards/points.js
+
+const points = createPoints({ api, h, emptyState, errorState, nf, entityLink: profiles.entityLink, downloadExport });
 
 // ---------------------------------------------------------------------------------------------
 // Start

@@ -24,6 +24,9 @@ import { createWarningsRouter } from './api/warningsRouter.ts';
 import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
 import { createEntityRouter, loadEntityProfile, type EntityRouterDeps } from './api/entities.ts';
 import { createExportRouter } from './api/exports.ts';
+import { createPointsRouter } from './api/points.ts';
+import { createPointsQueries, type PointsQueries } from '../projections/points/queries.ts';
+import { loadIndicatorSets } from '../projections/points/sets.ts';
 import { createOpenApiRouter } from './api/openapi.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';
 import { createRelay, type Relay } from './bus/relay.ts';
@@ -349,6 +352,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // The routers name roles as strings; the keyring checks them against its own list.
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>));
     let entityFiles: EntityRouterDeps | undefined;
+    let points: PointsQueries | undefined;
     if (olap && services.has('api')) {
       // Profiles read the fact tables on a session of their own: never queued behind projection
       // writes or the KPI screens' reads.
@@ -359,10 +363,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ...(store ? { readStream: (streamId: string) => store.readStream(streamId) } : {}),
         requireRole,
       };
+      // Innovation points read the same fact tables on the profiles' session; the sets are data, checked here.
+      points = createPointsQueries(profilesOlap, loadIndicatorSets(), {
+        version: async () => (await projectionStatus()).map((p) => `${p.name}:${p.version}:${p.checkpoint}`).join('|'),
+      });
     }
     const files = entityFiles;
-    app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole, ...(files ? { entities: { profile: (id, o) => loadEntityProfile(files, id, o) } } : {}) }));
+    app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole, ...(files ? { entities: { profile: (id, o) => loadEntityProfile(files, id, o) } } : {}), ...(points ? { points } : {}) }));
     if (files) app.use(MOUNTS.api, createEntityRouter(files));
+    if (points) app.use(MOUNTS.api, createPointsRouter({ points, requireRole }));
     if (monitoring) app.use(MOUNTS.api, createWarningsRouter(monitoring.api, requireRole));
     if (reports) app.use(MOUNTS.api, createReportsRouter(reports.service, requireRole));
     app.use(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PeriodLabel } from '../events/governance.ts';
 import { Grain } from '../kpis.ts';
 import { AsOfParam, BreakdownParam, PeriodParam } from './params.ts';
+import { PointsBreakdownQuery } from '../points.ts';
 
 /** The export API's query shapes (services/api/exports.ts parses with these; the OpenAPI document shows them). */
 
@@ -73,3 +74,13 @@ export const ExportEntityQuery = z.object({
     .default('profile')
     .meta({ description: 'For csv, arrow and parquet (one table per file): profile (概况, default), statuses (资质), timeline (时间线), kpis (计入指标) or financials (年度财务). XLSX holds all five sheets.' }),
 });
+
+/** Query of `GET /api/v1/exports/points` (a year's innovation points as a file). */
+export const ExportPointsQuery = PointsBreakdownQuery.extend({
+  asOf: ExportAsOf,
+  format: Format,
+  part: z
+    .enum(['ranking', 'indicators'], { error: 'part 应为 ranking 或 indicators' })
+    .default('ranking')
+    .meta({ description: 'For csv, arrow and parquet (one table per file): ranking (积分排名, default) or indicators (指标体系). XLSX holds both sheets.' }),
+}).strict();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EntityIdParams, EntityProfileQuery, EntityProfileSchema, EntitySearchQuery, EntitySearchResultSchema } from '../entities.ts';
-import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportEntityQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
+import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportEntityQuery, ExportPointsQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
+import { PointSetsResponse, PointsBreakdownQuery, PointsBreakdownSchema, PointsRankingQuery, PointsRankingSchema } from '../points.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
 import { IssuedReports, Report, ReportPeriodLabel, ReportQuery } from '../reports.ts';
 import { DataQualityQuery, DataQualityResponse, ExplanationRequest, ExplanationResponse, RuleChange, RuleChangeResponse, RuleSetSchema, WarningsQuery, WarningsResponse } from '../monitoring.ts';
@@ -35,13 +36,14 @@ export const MOUNTS = {
 /** The files the reference page (GET /api/v1/docs) loads, all served by the platform. */
 export const REFERENCE_ASSETS = ['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png', 'reference.js', 'reference.css'] as const;
 
-export type Tag = 'kpis' | 'warnings' | 'reports' | 'entities' | 'exports' | 'ingest' | 'operations' | 'contract';
+export type Tag = 'kpis' | 'warnings' | 'reports' | 'entities' | 'points' | 'exports' | 'ingest' | 'operations' | 'contract';
 
 export const TAGS: ReadonlyArray<{ name: Tag; description: string }> = [
   { name: 'kpis', description: '指标 · KPIs: the catalog, latest values, series, drill-downs, department scorecards, the live stream' },
   { name: 'warnings', description: '预警 · Early warning: warnings per KPI, task milestone and source department (as of any instant), and the warning rules kept as data' },
   { name: 'reports', description: '监测评估报告 · Periodic assessment reports: per period (month, quarter, half, year) values, targets, projections, warnings, what moved and why, restatements; JSON, XLSX or PDF, reproducible by their as-of instant' },
   { name: 'entities', description: '一企一档 · Entity profiles: search firms, incubators, platforms and funds; one file per entity with its timeline and KPI memberships' },
+  { name: 'points', description: '创新积分 · Innovation points: indicator sets kept as data, a score per firm per year with its per-indicator breakdown, ranks within revenue-stage groups' },
   { name: 'exports', description: '考核导出 · Assessment exports: CSV / XLSX / Arrow / Parquet, reproducible by their as-of instant' },
   { name: 'ingest', description: '数据报送 · Ingest: departments send records (JSON, NDJSON, CSV / XLSX files); templates and JSON Schemas' },
   { name: 'operations', description: '运维 · Operations: status, health, readiness, metrics, projection rebuilds' },
@@ -280,6 +282,31 @@ export const API_ROUTES: readonly RouteContract[] = [
     responses: { 200: { description: 'The profile', content: json(EntityProfileSchema) } },
     problems: { 404: 'No entity with this id (as known at asOf)' },
   },
+  // Innovation points
+  {
+    method: 'get', path: '/api/v1/points/sets', tag: 'points', access: ['viewer'],
+    summary: '创新积分指标体系 · The indicator sets',
+    description: 'Every indicator set (1.0, 2.0 …) as kept in data: categories, indicators with the figure each reads, its rule and points, and the revenue-stage groups. docs/points.md.',
+    responses: { 200: { description: 'The sets and the figures they can read', content: json(PointSetsResponse) } },
+  },
+  {
+    method: 'get', path: '/api/v1/points', tag: 'points', access: ['viewer'],
+    summary: '创新积分排名 · A year\'s ranking',
+    description:
+      'Every enterprise in the area at the end of `year` with an annual report for it, scored under `set` and ranked within its revenue-stage group ' +
+      '(standard competition ranking: 1, 2, 2, 4). As known at `asOf`.',
+    query: PointsRankingQuery,
+    responses: { 200: { description: 'One page of the ranking', content: json(PointsRankingSchema) } },
+  },
+  {
+    method: 'get', path: '/api/v1/points/:id', tag: 'points', access: ['viewer'],
+    summary: '企业创新积分明细 · One firm\'s points',
+    description: 'Every indicator of the set with the firm-year figure it read, the rule and the points; category points, total, group and rank. As known at `asOf`.',
+    params: EntityIdParams,
+    query: PointsBreakdownQuery,
+    responses: { 200: { description: 'The breakdown', content: json(PointsBreakdownSchema) } },
+    problems: { 404: 'The firm is not scored that year (no annual report, or not in the area at year end), as known at asOf' },
+  },
   // Exports
   {
     method: 'get', path: '/api/v1/exports/scorecards/:leadUnit', tag: 'exports', access: ['viewer'],
@@ -310,6 +337,13 @@ export const API_ROUTES: readonly RouteContract[] = [
     query: ExportEntityQuery,
     responses: { 200: exportFile('The entity file') },
     problems: { 404: 'No entity with this id (as known at asOf)' },
+  },
+  {
+    method: 'get', path: '/api/v1/exports/points', tag: 'exports', access: ['viewer'],
+    summary: '导出创新积分 · Export a year\'s innovation points',
+    description: 'Sheets 积分排名 (every scored firm: group, rank, total, each category\'s and each indicator\'s points) and 指标体系 (the set used), or one of them (`part`) for csv, arrow and parquet. As known at `asOf`.',
+    query: ExportPointsQuery,
+    responses: { 200: exportFile('The points file') },
   },
   // Ingest
   ingestRecords('/api/v1/ingest/records', '报送记录 · Send records', undefined),

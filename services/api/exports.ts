@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { ExportDrilldownQuery as DrilldownQuery, ExportEntityQuery as EntityQuery, ExportScorecardQuery as ScorecardQuery, ExportSeriesQuery as SeriesQuery } from '../../contracts/api/exports.ts';
+import { ExportDrilldownQuery as DrilldownQuery, ExportEntityQuery as EntityQuery, ExportPointsQuery as PointsQuery, ExportScorecardQuery as ScorecardQuery, ExportSeriesQuery as SeriesQuery } from '../../contracts/api/exports.ts';
 import type { EntityProfile } from '../../contracts/entities.ts';
 import { ValidationError } from '../../contracts/errors.ts';
 import { shanghaiToday } from '../../contracts/dates.ts';
@@ -8,6 +8,8 @@ import type { KpiReader } from './kpiReader.ts';
 import { parseQuery } from './parseQuery.ts';
 import { CONTENT_TYPES, EXTENSIONS, contentDisposition, encode, type ExportFormat } from './export/encode.ts';
 import { ENTITY_EXPORT_PARTS, entityDocument } from './export/entity.ts';
+import { POINTS_EXPORT_PARTS, pointsDocument } from './export/points.ts';
+import type { PointsQueries } from '../../projections/points/queries.ts';
 import { checkEntityId } from './entities.ts';
 import { NotFoundError } from '../../contracts/errors.ts';
 import {
@@ -23,6 +25,8 @@ export interface ExportDeps {
   kpis: KpiReader;
   /** One entity's whole file (services/api/entities.ts loadEntityProfile); absent: the entity export answers 404. */
   entities?: { profile(id: string, options: { asOf?: string }): Promise<EntityProfile> };
+  /** Innovation points (创新积分); absent: the points export answers 404. */
+  points?: Pick<PointsQueries, 'year'>;
   requireRole(...roles: string[]): RequestHandler;
 }
 
@@ -177,6 +181,26 @@ export function createExportRouter(deps: ExportDeps): Router {
       ],
     });
     await send(res, doc, q.format, asOf, ENTITY_EXPORT_PARTS.indexOf(q.part));
+  });
+
+  // 创新积分: a year's ranking with every indicator's points, and the indicator set used.
+  router.get('/points', viewer, async (req, res) => {
+    const q = parseQuery(PointsQuery, req);
+    if (!deps.points) throw new NotFoundError('本服务未提供创新积分');
+    const asOf = resolveAsOf(q.asOf);
+    const scored = await deps.points.year({ year: q.year, set: q.set, asOf: asOf.toISOString() });
+    const request = reproducingRequest(req, { year: String(scored.year), set: scored.set.id, asOf: asOf.toISOString(), format: q.format, ...(q.part !== 'ranking' ? { part: q.part } : {}) });
+    const doc = pointsDocument(scored, {
+      metadata: [
+        ...commonMetadata({ key: 'points', zh: '创新积分' }, asOf, request),
+        { key: 'year', zh: '评分年度', value: String(scored.year) },
+        { key: 'indicator_set', zh: '指标体系', value: `${scored.set.name} (${scored.set.id})` },
+        { key: 'set_basis', zh: '指标体系来源', value: scored.set.basis },
+        { key: 'ranking', zh: '排名口径', value: '按营业收入分组, 组内按总积分从高到低, 并列同名次、其后名次顺延 (1, 2, 2, 4)' },
+        { key: 'firm_count', zh: '评分企业数', value: String(scored.ranked.length) },
+      ],
+    });
+    await send(res, doc, q.format, asOf, POINTS_EXPORT_PARTS.indexOf(q.part));
   });
 
   return router;

@@ -18,6 +18,8 @@ import { DEFAULT_WARNING_RULES } from '../../contracts/events/monitoring.ts';
 import type { Explanations } from '../../services/monitoring/explanations.ts';
 import { createEntityRouter, type EntityReader } from '../../services/api/entities.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
+import { createPointsRouter } from '../../services/api/points.ts';
+import type { PointsQueries } from '../../projections/points/queries.ts';
 import type { KpiReader } from '../../services/api/kpiReader.ts';
 import { buildOpenApiDocument, createOpenApiRouter, openApiPath, type OpenApiDocument } from '../../services/api/openapi.ts';
 import { createApiRouter } from '../../services/api/router.ts';
@@ -231,6 +233,7 @@ describe('the API contract', () => {
           ...routesOf(MOUNTS.api, createOpenApiRouter()),
           ...routesOf(MOUNTS.api, createApiRouter({ storeHead: () => store.head(), projections: async () => [], kpis, requireRole })),
           ...routesOf(MOUNTS.api, createEntityRouter({ entities: {} as EntityReader, requireRole })),
+          ...routesOf(MOUNTS.api, createPointsRouter({ points: {} as PointsQueries, requireRole })),
           ...routesOf(MOUNTS.api, createWarningsRouter({ list: async () => [], rules: {} as RuleBook, dataQuality: async () => Promise.reject(new Error('never called')), explanations: {} as Explanations }, requireRole)),
           ...routesOf(MOUNTS.exports, createExportRouter({ kpis, requireRole })),
           ...routesOf(MOUNTS.ingest, createIngestRouter({ ingest: createIngestService({ store, personSalt: 'test' }), keyring })),
@@ -278,7 +281,12 @@ describe('the API contract', () => {
           route.path === '/api/v1/entities/:id' || route.path === '/api/v1/exports/entities/:id'
             ? ((await (await fetch(`${base}/api/v1/entities?limit=1`, { headers: { authorization: `Bearer ${keys.viewer}` } })).json()) as { entities: Array<{ id: string }> }).entities[0]!.id
             : undefined;
-        const url = urlOf(route, route.path.includes('/docs/assets/') ? { file: 'swagger-ui-bundle.js' } : entity ? { id: entity } : {});
+        // A firm's points: the first firm the ranking of the default year lists.
+        const scored =
+          route.path === '/api/v1/points/:id'
+            ? ((await (await fetch(`${base}/api/v1/points?limit=1`, { headers: { authorization: `Bearer ${keys.viewer}` } })).json()) as { rows: Array<{ entityId: string }> }).rows[0]!.entityId
+            : undefined;
+        const url = urlOf(route, route.path.includes('/docs/assets/') ? { file: 'swagger-ui-bundle.js' } : entity ? { id: entity } : scored ? { id: scored } : {});
         const headers = { ...keyFor(route, op), ...((extra?.init?.headers as Record<string, string> | undefined) ?? {}) };
         if (route.path === '/api/v1/stream') {
           // A stream stays open: read its start, then hang up.

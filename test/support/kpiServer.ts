@@ -23,6 +23,9 @@ import { createProjectionRunner, type ProjectionRunner } from '../../projections
 import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
 import { createEntityRouter, loadEntityProfile, type EntityRouterDeps } from '../../services/api/entities.ts';
 import { createExportRouter } from '../../services/api/exports.ts';
+import { createPointsRouter } from '../../services/api/points.ts';
+import { createPointsQueries } from '../../projections/points/queries.ts';
+import { loadIndicatorSets } from '../../projections/points/sets.ts';
 import { createApiRouter } from '../../services/api/router.ts';
 import { createWarningsRouter } from '../../services/api/warningsRouter.ts';
 import { loadKeyring, type DevKeys, type Role } from '../../services/auth/keyring.ts';
@@ -123,8 +126,10 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       readStream: (streamId) => store.readStream(streamId),
       requireRole,
     };
-    app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) } }));
+    const points = createPointsQueries(olap, loadIndicatorSets(), { version: async () => (await live.status()).map((st) => `${st.name}:${st.checkpoint}`).join('|') });
+    app.use('/api/v1/exports', createExportRouter({ kpis: queries, requireRole, entities: { profile: (id, o) => loadEntityProfile(entityFiles, id, o) }, points }));
     app.use('/api/v1', createEntityRouter(entityFiles));
+    app.use('/api/v1', createPointsRouter({ points, requireRole }));
     app.use('/api/v1', createWarningsRouter(mon.api, requireRole));
     app.use('/api/v1', createReportsRouter(reports.service, requireRole));
     app.use(

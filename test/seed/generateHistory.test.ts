@@ -457,6 +457,9 @@ describe.each(plans)('lifecycle consistency, walking the records in order ($name
         if (before !== undefined && rank[d.level] <= rank[before as keyof typeof rank]) problems.push(`not an upgrade ${d.platformId}`);
         rd.set(d.platformId, d.level);
       }
+      // Academic sites and transfer carriers are closed by the same revocation (platform ids are unique across kinds).
+      if (r.type === 'AcademicSiteEstablished') rd.set(data(r, 'AcademicSiteEstablished').platformId, 'site');
+      if (r.type === 'TransferCarrierRecognized') rd.set(data(r, 'TransferCarrierRecognized').platformId, 'carrier');
       if (r.type === 'RdPlatformRevoked' && !rd.has(data(r, 'RdPlatformRevoked').platformId)) problems.push('revocation of an unknown platform');
     }
     expect(problems.slice(0, 5)).toEqual([]);

@@ -4,8 +4,10 @@
  * store and the real projection runner; the KPI queries read the stable views on real chDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kpiById } from '../../contracts/kpis.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { createKpiQueries, type KpiQueries } from '../../projections/kpi/queries.ts';
+import { createKpiMaterializer, createKpiTableSource } from '../../projections/kpiTables/index.ts';
 import { BROKER_NAME, REST_EVENTS, REST_FIRMS as F, REST_IDS as ID } from '../fixtures/kpi/p2RestFixture.ts';
 import { freshOlap } from '../support/olap.ts';
 import { loadFactsWithRunner } from './support.ts';
@@ -272,5 +274,27 @@ describe('when forums, conferences and competitions are held (创新活动)', ()
     expect([year!.value, year!.components]).toEqual([4, { attendees: 1720 }]);
     expect(byBreakdown(await kpi.series('innovation_events', { ...year2024, breakdown: 'level' }))).toEqual({ 国家级: 2, 市级: 1, 区级: 1 });
     expect(byBreakdown(await kpi.series('innovation_events', { ...year2024, breakdown: 'type' }))).toEqual({ 论坛: 2, 大赛: 1, 会议: 1 });
+  });
+});
+
+describe('when the KPI tables materialise the ten KPIs', () => {
+  const TEN = ['decision_closure_rate', 'academic_sites', 'key_tech_projects', 'innovation_consortia', 'transfer_carriers', 'tech_brokers', 'tech_credit', 'digital_infra', 'brain_onboarding', 'innovation_events'];
+
+  it('answers their series, breakdowns included, from the tables with the very values of the fact tables', async () => {
+    const materializer = createKpiMaterializer({ olap, queries: kpi, committed: async () => REST_EVENTS.length, today: () => '2025-06-30' });
+    await materializer.open();
+    expect((await materializer.runOnce())?.position).toBe(REST_EVENTS.length);
+    const source = createKpiTableSource({ olap, head: () => materializer.head() });
+    const tables = createKpiQueries(olap, { source });
+    const asOf = '2025-06-30';
+    for (const id of TEN) {
+      const q = { ...quarters2024, asOf };
+      const fromTables = await tables.series(id, q);
+      expect(fromTables, id).toEqual(await kpi.series(id, q));
+      expect(fromTables.some((p) => p.value !== null && p.value !== 0), id).toBe(true);
+      const { breakdowns } = kpiById(id)!;
+      for (const breakdown of breakdowns) expect(await tables.series(id, { ...year2024, asOf, breakdown }), `${id} by ${breakdown}`).toEqual(await kpi.series(id, { ...year2024, asOf, breakdown }));
+    }
+    expect(source.stats.hits).toBeGreaterThanOrEqual(TEN.length);
   });
 });

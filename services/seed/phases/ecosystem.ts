@@ -10,7 +10,7 @@ import type { EventDataInput } from '../../../contracts/events/index.ts';
 import { dayFrom, dayOf, isoOf, monthOf, workday, yearOf, type Day } from '../calendar.ts';
 import { BANKS, type KeyIndustryName, type LevelName } from '../catalog.ts';
 import { monthBatch, type SourceSpec } from '../emitter.ts';
-import { personName } from '../random.ts';
+import { personName, type Rng } from '../random.ts';
 import { activeAt, pickActiveFirm, type Firm } from '../world.ts';
 import { flowDay, type Ctx } from '../context.ts';
 
@@ -90,28 +90,38 @@ function consortia(ctx: Ctx): void {
 const EVENT_LEVELS: readonly (readonly [LevelName, number])[] = [['区级', 5], ['市级', 3], ['省级', 1.5], ['国家级', 0.6]];
 const ATTENDANCE: Record<LevelName, number> = { 区级: 120, 市级: 300, 省级: 600, 国家级: 1_200 };
 
+const EVENT_NAMES = {
+  论坛: ['长江新区科技创新论坛', '环大学城创新发展论坛', '科技金融对接论坛', '产学研合作论坛'],
+  会议: ['科技成果转化对接会', '高企培育政策宣讲会', '科创"新物种"企业交流会'],
+  大赛: ['长江新区创新创业大赛', '"长江杯"科技成果转化大赛', '青年创客大赛'],
+} as const;
+
+/** One forum, conference or competition starting on `day` (the history's and the live trickle's). */
+export function innovationEventData(rng: Rng, activityId: string, day: Day): EventDataInput<'InnovationEventHeld'> {
+  const kind = rng.weighted([['论坛', 4], ['会议', 5], ['大赛', 1.5]] as const);
+  const level = rng.weighted(EVENT_LEVELS);
+  const days = kind === '大赛' ? rng.int(1, 3) : rng.int(0, 1);
+  const data: EventDataInput<'InnovationEventHeld'> = {
+    activityId,
+    title: `${yearOf(day)}${rng.pick(EVENT_NAMES[kind])}`,
+    kind,
+    level,
+    organizer: rng.pick(['长江新区科技创新局', '长江新区管委会', '湖北大学', '长江新区投资促进局']),
+    startedOn: isoOf(day),
+    attendees: Math.max(20, Math.round(rng.logNormal(ATTENDANCE[level], 0.4))),
+  };
+  if (days > 0) data.endedOn = isoOf(day + days);
+  return data;
+}
+
 function innovationEvents(ctx: Ctx): void {
   const { out, from, to, scale } = ctx;
   const rng = ctx.rng.fork('innovationEvents');
-  const names = { 论坛: ['长江新区科技创新论坛', '环大学城创新发展论坛', '科技金融对接论坛', '产学研合作论坛'], 会议: ['科技成果转化对接会', '高企培育政策宣讲会', '科创"新物种"企业交流会'], 大赛: ['长江新区创新创业大赛', '"长江杯"科技成果转化大赛', '青年创客大赛'] } as const;
   const count = Math.round(30 * Math.max(0.5, scale) * ((to - from + 1) / 365.25));
   for (let k = 1; k <= count; k++) {
     const day = workday(flowDay(rng, from, to, 0.15));
     if (day > to) continue;
-    const kind = rng.weighted([['论坛', 4], ['会议', 5], ['大赛', 1.5]] as const);
-    const level = rng.weighted(EVENT_LEVELS);
-    const days = kind === '大赛' ? rng.int(1, 3) : rng.int(0, 1);
-    const data: EventDataInput<'InnovationEventHeld'> = {
-      activityId: `CXHD-${yearOf(day)}-${String(k).padStart(4, '0')}`,
-      title: `${yearOf(day)}${rng.pick(names[kind])}`,
-      kind,
-      level,
-      organizer: rng.pick(['长江新区科技创新局', '长江新区管委会', '湖北大学', '长江新区投资促进局']),
-      startedOn: isoOf(day),
-      attendees: Math.max(20, Math.round(rng.logNormal(ATTENDANCE[level], 0.4))),
-    };
-    if (days > 0) data.endedOn = isoOf(day + days);
-    out.emit(day, 'InnovationEventHeld', data, source('部门填报', '科创局', day, 'CXHD'));
+    out.emit(day, 'InnovationEventHeld', innovationEventData(rng, `CXHD-${yearOf(day)}-${String(k).padStart(4, '0')}`, day), source('部门填报', '科创局', day, 'CXHD'));
   }
 }
 

@@ -137,9 +137,18 @@ function hteItems(b: string): string {
   WHERE in_end OR in_start`;
 }
 
+/**
+ * One row per period with the population it divides by (万人, in y): the latest 常住人口 whose period
+ * starts by the period end; a unit without 万 is persons.
+ */
+const POPULATION_ROWS = `SELECT p.period, '常住人口', concat('常住人口 ', argMax(s.period, (s.period_end, s.position))), [argMax(s.event_id, (s.period_end, s.position))],
+    toFloat64(0), argMax(if(position(s.unit, '万') > 0, s.value, s.value / 10000), (s.period_end, s.position))
+  FROM ${live('fact_statistics', `statistic = '常住人口'`)} AS s CROSS JOIN periods AS p
+  WHERE s.period_start <= p.p_end
+  GROUP BY p.period`;
+
 function patentsPer10k(highValueOnly: boolean): KpiImpl {
   const where = `status = 'patent' AND tier = '发明'${highValueOnly ? ' AND flag = 1' : ''}`;
-  const latest = '(s.period_end, s.position)';
   return {
     items: (b) => `SELECT period, ${b} AS b, entity, name, event_ids, x, y FROM (
       SELECT pt.period AS period, pt.entity_id AS entity, any(pt.entity_name) AS name,
@@ -150,11 +159,7 @@ function patentsPer10k(highValueOnly: boolean): KpiImpl {
       WHERE loc.in_area = 1
       GROUP BY pt.period, pt.entity_id
       UNION ALL
-      SELECT p.period, '常住人口', concat('常住人口 ', argMax(s.period, ${latest})), [argMax(s.event_id, ${latest})], toFloat64(0),
-        argMax(if(position(s.unit, '万') > 0, s.value, s.value / 10000), ${latest})
-      FROM ${live('fact_statistics', `statistic = '常住人口'`)} AS s CROSS JOIN periods AS p
-      WHERE s.period_start <= p.p_end
-      GROUP BY p.period)`,
+      ${POPULATION_ROWS})`,
     breakdowns: {},
     ...RATIO,
   };
@@ -197,8 +202,8 @@ const CULTIVATION_KIND = `multiIf(${Object.entries(CULTIVATION_ROLES)
 const INNOVATION_STATUSES = `status IN ('hte', 'tech_sme', 'srdi', 'new_species')`;
 
 /**
- * The latest report per key (`ref`) of a level-type flow (loan balances per bank and borrower,
- * 5G / compute per reporter) on or before each period end, with the subject's location that day.
+ * Per period and subject (and `key`, e.g. the bank): the latest report on or before the period end of
+ * a flow that reports a level, not an amount (loan balances per bank and borrower, 5G / compute per reporter).
  */
 function latestAtEnd(flow: string, key: string): string {
   const latest = (col: string) => `argMax(${col}, (f.occurred, f.position))`;
@@ -208,16 +213,6 @@ function latestAtEnd(flow: string, key: string): string {
   FROM ${live('fact_flows', `flow = ${lit(flow)}`)} AS f CROSS JOIN periods AS p
   WHERE f.occurred <= p.p_end
   GROUP BY p.period, f.subject_id, k)`;
-}
-
-/** The population (万人) each period divides by: the latest 常住人口 whose period starts by the period end. */
-function populationRow(x: string): string {
-  const latest = '(s.period_start, s.position)';
-  return `SELECT p.period, '常住人口', concat('常住人口 ', argMax(s.period, ${latest})), [argMax(s.event_id, ${latest})], ${x},
-    argMax(if(position(s.unit, '万') > 0, s.value, s.value / 10000), ${latest})
-  FROM ${live('fact_statistics', `statistic = '常住人口'`)} AS s CROSS JOIN periods AS p
-  WHERE s.period_start <= p.p_end
-  GROUP BY p.period`;
 }
 
 /** Every KPI of the catalog. */
@@ -583,7 +578,7 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
         d.amount AS pflops, toString(d.reported_on) AS reported_on
       FROM ${latestAtEnd('digital_infra', "''")} AS d
       UNION ALL
-      SELECT *, toFloat64(0), '' FROM (${populationRow('toFloat64(0)')}))`,
+      SELECT *, toFloat64(0), '' FROM (${POPULATION_ROWS}))`,
     breakdowns: {},
     ...RATIO,
     components: { stations: 'sum(x)', computePflops: 'sum(pflops)' },

@@ -77,7 +77,7 @@ function meetings(ctx: Ctx): EventDataInput<'GovernanceMeetingHeld'>[] {
   return held;
 }
 
-/** Most decisions close before their due date, some late, a few stay open (议定事项办结). */
+/** Most decisions close before their due date, some late, a few stay open (议定事项办结); 科创办 records closures in its 督办系统. */
 function decisionClosures(ctx: Ctx, held: readonly EventDataInput<'GovernanceMeetingHeld'>[]): void {
   const { out } = ctx;
   const rng = ctx.rng.fork('decisionClosures');
@@ -90,7 +90,7 @@ function decisionClosures(ctx: Ctx, held: readonly EventDataInput<'GovernanceMee
       if (r >= 0.94) continue;
       const day = r < 0.8 ? workday(rng.day(heldOn + 10, due - 1)) : workday(due + rng.int(5, 60));
       const closed = Math.max(heldOn, day);
-      out.emit(closed, 'DecisionClosed', { meetingId: meeting.meetingId, decisionId: d.decisionId, closedOn: isoOf(closed), result: '已办结' }, { system: '督办系统', unit: d.owner ?? '科创局', batch: monthBatch('DBXT', closed) });
+      out.emit(closed, 'DecisionClosed', { meetingId: meeting.meetingId, decisionId: d.decisionId, closedOn: isoOf(closed), result: '已办结' }, { system: '督办系统', unit: '科创局', batch: monthBatch('DBXT', closed) });
     }
   }
 }

@@ -64,6 +64,15 @@ describe('when meeting decisions come due and are closed (议定事项办结率)
     expect([q3!.numerator, q3!.denominator, q3!.value]).toEqual([2, 2, 100]);
   });
 
+  it('counts in a quarter still under way only the decisions already due, closed as known then', async () => {
+    // Known on 2024-09-29: E2 and E3 fall due on 09-30, not yet → nothing due, no value.
+    const [early] = await kpi.series('decision_closure_rate', { from: '2024-Q3', to: '2024-Q3', grain: 'quarter', asOf: '2024-09-29' });
+    expect([early!.numerator, early!.denominator, early!.value]).toEqual([null, null, null]);
+    // Known on 2024-09-30 (end of day): both due; E3's closure (09-20) is known, E2's (dated 09-30) is recorded only on 10-01 → 1/2.
+    const [due] = await kpi.series('decision_closure_rate', { from: '2024-Q3', to: '2024-Q3', grain: 'quarter', asOf: '2024-09-30' });
+    expect([due!.numerator, due!.denominator, due!.value, due!.components]).toEqual([1, 2, 50, { closedLate: 0, open: 1 }]);
+  });
+
   it('drills 2024-Q1 down to each decision due, with its closure', async () => {
     const d = await kpi.drilldown('decision_closure_rate', '2024-Q1');
     const rows = d.rows.map((r) => [r.entity, r.x, r.y, r.detail.due_on, r.detail.closed_date]).sort();

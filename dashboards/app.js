@@ -372,7 +372,39 @@ async function definitionOf(kpi) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Overview: P1 KPI cards grouped by assessment dimension
+// Overview: P1 KPI cards grouped by assessment dimension; the P2 ones in a section of their own,
+// collapsed unless the viewer opens it (remembered for the tab)
+
+const P2_STORAGE = 'brain.overview.p2';
+let showP2 = (() => {
+  try {
+    return sessionStorage.getItem(P2_STORAGE) === 'open';
+  } catch {
+    return false;
+  }
+})();
+
+function toggleP2() {
+  showP2 = !showP2;
+  try {
+    sessionStorage.setItem(P2_STORAGE, showP2 ? 'open' : 'closed');
+  } catch {
+    /* the switch still works for this page */
+  }
+  loadOverview({ quiet: true }).then(() => $('#p2-toggle')?.focus());
+}
+
+/** The P2 KPIs (later-phase indicators), ordered by dimension, behind a disclosure switch. */
+function p2Section(list) {
+  if (list.length === 0) return null;
+  const order = DIMENSIONS.map((d) => d.code);
+  const sorted = [...list].sort((a, b) => order.indexOf(a.dimension) - order.indexOf(b.dimension));
+  return h('section', { class: 'dim dim-p2', 'aria-labelledby': 'dim-P2', style: `--n:${showP2 ? list.length : 1}`, dataset: { dim: 'P2' } },
+    h('h2', { id: 'dim-P2', class: 'p2-title' }, h('span', { class: 'dim-code', 'aria-hidden': 'true' }, '2'), 'P2 指标',
+      h('span', { class: 'dim-count' }, `${list.length} 项`),
+      h('button', { type: 'button', id: 'p2-toggle', class: 'ghost p2-toggle', 'aria-expanded': String(showP2), 'aria-controls': 'p2-cards', onclick: toggleP2 }, showP2 ? '收起' : '展开')),
+    showP2 ? h('div', { class: 'cards', id: 'p2-cards' }, sorted.map(card)) : null);
+}
 
 async function loadOverview({ quiet = false } = {}) {
   const root = $('#overview');
@@ -384,7 +416,7 @@ async function loadOverview({ quiet = false } = {}) {
   try {
     const [{ kpis }] = await Promise.all([api('/kpis'), loadWarnings()]);
     const p1 = kpis.filter((k) => (k.priority ?? 'P1') === 'P1');
-    catalog = await Promise.all(kpis.map((k) => (p1.includes(k) ? definitionOf(k) : k)));
+    catalog = await Promise.all(kpis.map((k) => (p1.includes(k) || showP2 ? definitionOf(k) : k)));
     fillLeadUnits(kpis);
     const shown = catalog.filter((k) => (k.priority ?? 'P1') === 'P1');
     if (shown.length === 0) {
@@ -403,6 +435,8 @@ async function loadOverview({ quiet = false } = {}) {
           h('div', { class: 'cards' }, list.map(card))),
       );
     }
+    const p2 = p2Section(catalog.filter((k) => k.priority === 'P2'));
+    if (p2) sections.push(p2);
     // A quiet refresh must not steal the focus of someone moving through the cards.
     const focused = document.activeElement?.closest?.('.card')?.dataset.kpi;
     root.replaceChildren(...sections);

@@ -54,3 +54,14 @@ export const FundExitRealized = z.object({
   proceeds: Wan.describe('Exit proceeds (退出金额) in 万元'),
   exitedOn: IsoDate.describe('Date of the exit (退出日期), YYYY-MM-DD'),
 });
+
+export const TechBorrowerType = z.enum(['高新技术企业', '科技型中小企业', '专精特新企业', '其他科技型企业']);
+
+export const TechLoanBalanceReported = z.object({
+  bank: NonEmpty.describe('The lending bank (贷款银行), e.g. 某银行长江新区支行'),
+  uscc: Uscc.describe('USCC of the borrower (借款企业统一社会信用代码), 18 characters GB 32100; its street decides whether it counts'),
+  borrowerName: NonEmpty.describe('Borrower name (借款企业名称)'),
+  borrowerType: TechBorrowerType.describe('Why the borrower is 科技型 (科技型企业类别): 高新技术企业, 科技型中小企业, 专精特新企业 or 其他科技型企业'),
+  balanceOn: IsoDate.describe('The month end the balance is at (余额日期), YYYY-MM-DD, always a last day of a month'),
+  balance: Wan.describe('Outstanding loans of this bank to this borrower (贷款余额) in 万元, never negative; 0 once repaid'),
+});

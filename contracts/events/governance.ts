@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Uscc } from '../identifiers.ts';
-import { IsoDate, NonEmpty, Wan, Year } from './common.ts';
+import { KeyIndustry, Uscc } from '../identifiers.ts';
+import { IsoDate, Level, NonEmpty, Wan, Year } from './common.ts';
 
 export const MilestoneStatus = z.enum(['未开始', '进行中', '已完成', '延期']);
 export const Statistic = z.enum(['常住人口', '地区生产总值', '研发经费支出']);
@@ -89,4 +89,65 @@ export const KpiTargetSet = z.object({
     .describe('target (default): the value to reach (目标值); baseline: the reference a ratio KPI such as 高企倍增 divides by (基数)'),
   value: z.number().finite().describe('The target or baseline, in the KPI’s value unit (valueUnit of the KPI catalogue, e.g. 家, %, 亿元)'),
   setBy: NonEmpty.describe('Who set it (下达单位 / 人)'),
+});
+
+export const DecisionClosed = z.object({
+  meetingId: NonEmpty.describe('The meeting that took the decision (会议编号), as sent in GovernanceMeetingHeld'),
+  decisionId: NonEmpty.describe('The decision closed (议定事项编号), one of that meeting’s decisions'),
+  closedOn: IsoDate.describe('Closure date (办结日期), YYYY-MM-DD; not before the meeting. Closed on time when on or before the decision’s dueOn'),
+  result: z.string().trim().optional().describe('How it was closed (办结情况), free text'),
+});
+
+export const KeyTechProjectApproved = z.object({
+  projectId: NonEmpty.describe('Id of the key-technology project (项目编号)'),
+  title: NonEmpty.describe('Project title (项目名称)'),
+  leadOrg: NonEmpty.describe('Lead organisation (牵头单位)'),
+  leadUscc: Uscc.optional().describe('USCC of the lead organisation (牵头单位统一社会信用代码), 18 characters GB 32100, when it has one'),
+  field: KeyIndustry.optional().describe('The key industry the project serves (所属产业): 枢纽经济, 绿色低碳, 生命健康, 智能制造, 现代农业 or 现代服务业'),
+  funding: Wan.describe('Public funding granted (财政投入) in 万元'),
+  totalInvestment: Wan.optional().describe('Total project investment (项目总投资) in 万元; never below the public funding'),
+  approvedOn: IsoDate.describe('Approval date (立项日期), YYYY-MM-DD'),
+});
+
+export const InnovationConsortiumFormed = z.object({
+  consortiumId: NonEmpty.describe('Id of the innovation consortium (创新联合体编号)'),
+  name: NonEmpty.describe('Consortium name (联合体名称)'),
+  leadUscc: Uscc.describe('USCC of the lead firm (牵头企业统一社会信用代码), 18 characters GB 32100; the consortium counts while that firm is in the area'),
+  leadName: NonEmpty.describe('Name of the lead firm (牵头企业名称)'),
+  memberCount: z.number().int().min(2, { error: '联合体至少 2 家成员单位 (含牵头企业)' }).describe('Member organisations (成员单位数) including the lead, at least 2'),
+  field: KeyIndustry.optional().describe('The key industry it serves (所属产业)'),
+  formedOn: IsoDate.describe('Date of formation (组建日期), YYYY-MM-DD'),
+});
+
+export const InnovationConsortiumDissolved = z.object({
+  consortiumId: NonEmpty.describe('The consortium (创新联合体编号), as formed'),
+  dissolvedOn: IsoDate.describe('Date of dissolution (解散日期), YYYY-MM-DD; not before its formation'),
+  reason: z.string().trim().optional().describe('Reason (原因), free text'),
+});
+
+export const InnovationEventKind = z.enum(['论坛', '会议', '大赛']);
+
+export const InnovationEventHeld = z.object({
+  activityId: NonEmpty.describe('Id of the innovation event (活动编号)'),
+  title: NonEmpty.describe('Event title (活动名称)'),
+  kind: InnovationEventKind.describe('Kind (活动类型): 论坛 forum, 会议 conference, 大赛 competition'),
+  level: Level.describe('Level (级别): 区级, 市级, 省级 or 国家级'),
+  organizer: NonEmpty.describe('Organiser (主办单位)'),
+  startedOn: IsoDate.describe('First day (开始日期), YYYY-MM-DD; the event counts in the period holding it'),
+  endedOn: IsoDate.optional().describe('Last day (结束日期), YYYY-MM-DD, when it lasted several days; not before startedOn'),
+  attendees: z.number().int().positive({ error: '参加人次应为正整数' }).describe('Attendance (参加人次), a positive whole number'),
+});
+
+export const DigitalInfraReported = z.object({
+  reporter: NonEmpty.describe('Who reports (报送单位): a telecom operator or the owner of computing facilities, e.g. 中国移动长江新区分公司'),
+  asOf: IsoDate.describe('The date the figures hold at (统计截止日期), YYYY-MM-DD; a KPI period uses each reporter’s latest report on or before its end'),
+  stations5g: z.number().int().nonnegative().describe('5G base stations in service in the area (5G基站数), a whole number'),
+  computePflops: z.number().finite().nonnegative().describe('Computing power in service in the area (算力规模) in PFLOPS'),
+});
+
+export const BrainOnboarded = z.object({
+  uscc: Uscc.describe('USCC of the entity onboarded (上云主体统一社会信用代码), 18 characters GB 32100'),
+  name: NonEmpty.describe('Entity name (主体名称)'),
+  onboardedOn: IsoDate.describe('Date the entity went live on the innovation brain platform (上云日期), YYYY-MM-DD'),
+  channel: z.string().trim().optional().describe('How it was onboarded (上云方式), e.g. 企业自主注册, 部门批量导入'),
 });

@@ -45,17 +45,22 @@ export const EVENT_DEFINITIONS = {
   PlatformServiceDelivered: { context: 'platforms', version: 1, data: platforms.PlatformServiceDelivered },
   CollegeRelocated: { context: 'platforms', version: 1, data: platforms.CollegeRelocated },
   TrainingBaseEstablished: { context: 'platforms', version: 1, data: platforms.TrainingBaseEstablished },
+  AcademicSiteEstablished: { context: 'platforms', version: 1, data: platforms.AcademicSiteEstablished },
+  TransferCarrierRecognized: { context: 'platforms', version: 1, data: platforms.TransferCarrierRecognized },
 
   FundEstablished: { context: 'funds', version: 1, data: funds.FundEstablished },
   FundCapitalCalled: { context: 'funds', version: 1, data: funds.FundCapitalCalled },
   FundInvestmentMade: { context: 'funds', version: 1, data: funds.FundInvestmentMade },
   FundExitRealized: { context: 'funds', version: 1, data: funds.FundExitRealized },
+  TechLoanBalanceReported: { context: 'funds', version: 1, data: funds.TechLoanBalanceReported },
 
   TechContractRegistered: { context: 'transfer', version: 1, data: transfer.TechContractRegistered },
   PatentGranted: { context: 'transfer', version: 1, data: transfer.PatentGranted },
   PatentLapsed: { context: 'transfer', version: 1, data: transfer.PatentLapsed },
   PatentTransferred: { context: 'transfer', version: 1, data: transfer.PatentTransferred },
   IpPledgeRegistered: { context: 'transfer', version: 1, data: transfer.IpPledgeRegistered },
+  TechBrokerCertified: { context: 'transfer', version: 1, data: transfer.TechBrokerCertified },
+  TechBrokerDeregistered: { context: 'transfer', version: 1, data: transfer.TechBrokerDeregistered },
 
   TalentIntroduced: { context: 'talent', version: 1, data: talent.TalentIntroduced },
   TeamIntroduced: { context: 'talent', version: 1, data: talent.TeamIntroduced },
@@ -67,6 +72,13 @@ export const EVENT_DEFINITIONS = {
   InnovationVoucherRedeemed: { context: 'governance', version: 1, data: governance.InnovationVoucherRedeemed },
   StatisticPublished: { context: 'governance', version: 1, data: governance.StatisticPublished },
   KpiTargetSet: { context: 'governance', version: 1, data: governance.KpiTargetSet },
+  DecisionClosed: { context: 'governance', version: 1, data: governance.DecisionClosed },
+  KeyTechProjectApproved: { context: 'governance', version: 1, data: governance.KeyTechProjectApproved },
+  InnovationConsortiumFormed: { context: 'governance', version: 1, data: governance.InnovationConsortiumFormed },
+  InnovationConsortiumDissolved: { context: 'governance', version: 1, data: governance.InnovationConsortiumDissolved },
+  InnovationEventHeld: { context: 'governance', version: 1, data: governance.InnovationEventHeld },
+  DigitalInfraReported: { context: 'governance', version: 1, data: governance.DigitalInfraReported },
+  BrainOnboarded: { context: 'governance', version: 1, data: governance.BrainOnboarded },
 
   // Written by the platform itself (admin API, monitor), never sent by a department.
   WarningRulesChanged: { context: 'monitoring', version: 1, data: monitoring.WarningRulesChanged },

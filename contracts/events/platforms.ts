@@ -78,3 +78,26 @@ export const TrainingBaseEstablished = z.object({
   university: NonEmpty.describe('Partner university (合作高校)'),
   establishedOn: IsoDate.describe('Date of establishment (设立日期), YYYY-MM-DD'),
 });
+
+export const AcademicSiteType = z.enum(['园区', '基地', '研究院']);
+
+export const AcademicSiteEstablished = z.object({
+  platformId: PlatformId.describe('Id of the site (编号): 1–64 letters, digits, _ . -; RdPlatformRevoked with this id closes it'),
+  name: NonEmpty.describe('Site name (名称)'),
+  institution: NonEmpty.describe('The university or research institute behind it (高校院所)'),
+  siteType: AcademicSiteType.describe('Kind of site (布局类型): 园区 park, 基地 base, 研究院 research institute'),
+  establishedOn: IsoDate.describe('Date it was established in the area (设立日期), YYYY-MM-DD'),
+  street: z.string().trim().optional().describe('Street (街道) where it lies'),
+});
+
+export const TransferCarrierType = z.enum(['中试基地', '概念验证中心', '院士专家工作站']);
+
+export const TransferCarrierRecognized = z.object({
+  platformId: PlatformId.describe('Id of the carrier (载体编号): 1–64 letters, digits, _ . -; RdPlatformRevoked with this id closes it'),
+  name: NonEmpty.describe('Carrier name (载体名称)'),
+  type: TransferCarrierType.describe('Carrier type (载体类型): 中试基地 pilot-scale base, 概念验证中心 proof-of-concept centre, 院士专家工作站 academician expert workstation'),
+  level: Level.describe('Level of the recognition (认定级别): 区级, 市级, 省级 or 国家级'),
+  host: NonEmpty.describe('Host organisation (依托单位)'),
+  hostUscc: Uscc.optional().describe('USCC of the host (依托单位统一社会信用代码), 18 characters GB 32100, when it has one'),
+  recognizedOn: IsoDate.describe('Date of recognition (认定日期), YYYY-MM-DD'),
+});

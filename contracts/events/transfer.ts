@@ -78,3 +78,21 @@ export const IpPledgeRegistered = z.object({
   termUntil: IsoDate.describe('Last day of the pledge term (质押期限止), YYYY-MM-DD'),
   patents: z.array(PatentApplicationNumber).default([]).describe('The pledged patents, as application numbers (12 digits, a dot, a check digit); default none'),
 });
+
+export const BrokerLevel = z.enum(['初级', '中级', '高级']);
+
+export const TechBrokerCertified = z.object({
+  brokerId: NonEmpty.describe('Id of the technology broker (技术经纪人编号)'),
+  name: NonEmpty.describe('Name of the broker (姓名); kept in the event only, never in KPI tables or drill-downs'),
+  level: BrokerLevel.describe('Certificate level (等级): 初级, 中级 or 高级'),
+  organisation: NonEmpty.describe('The technology-transfer organisation the broker works for (所在机构)'),
+  organisationUscc: Uscc.optional().describe('USCC of that organisation (所在机构统一社会信用代码), 18 characters GB 32100'),
+  certifiedOn: IsoDate.describe('Date of certification (发证日期), YYYY-MM-DD'),
+  validUntil: IsoDate.optional().describe('Last day the certificate is valid (有效期至), YYYY-MM-DD; no end when omitted'),
+});
+
+export const TechBrokerDeregistered = z.object({
+  brokerId: NonEmpty.describe('The broker (技术经纪人编号), as certified'),
+  deregisteredOn: IsoDate.describe('Date the broker stopped being active (注销日期), YYYY-MM-DD; not before the certification'),
+  reason: z.string().trim().optional().describe('Reason (注销原因), free text'),
+});

@@ -18,6 +18,11 @@ const handles = [
   'ChallengeAwarded',
   'EnterpriseListed',
   'EnterpriseSettled',
+  'KeyTechProjectApproved',
+  'InnovationEventHeld',
+  'DigitalInfraReported',
+  'BrainOnboarded',
+  'TechLoanBalanceReported',
 ] as const;
 type Handled = DomainEventOf<(typeof handles)[number]>;
 
@@ -121,6 +126,35 @@ function flowOf(e: Handled): Row | undefined {
       return { flow: 'listing', occurred: e.data.listedOn, subject_id: e.data.uscc, category: e.data.exchange, ref: e.data.ticker };
     case 'EnterpriseSettled':
       return { flow: 'settlement', occurred: e.data.settledOn, subject_id: e.data.uscc, category: e.data.settlementType, attr: e.data.parent ?? '' };
+    case 'KeyTechProjectApproved': {
+      const d = e.data;
+      return {
+        flow: 'key_tech_project', occurred: d.approvedOn, subject_id: partyKey({ uscc: d.leadUscc, name: d.leadOrg }), subject_name: d.leadOrg,
+        ref: d.projectId, party_name: d.title, category: d.field ?? '', amount: d.funding, amount2: d.totalInvestment ?? 0,
+      };
+    }
+    case 'InnovationEventHeld': {
+      const d = e.data;
+      return {
+        flow: 'innovation_event', occurred: d.startedOn, subject_id: d.activityId, subject_name: d.title, party_name: d.organizer,
+        ref: d.activityId, category: d.kind, level: d.level, quantity: d.attendees,
+      };
+    }
+    case 'DigitalInfraReported': {
+      const d = e.data;
+      // A level, not a flow: queries take each reporter's latest report on or before a period end.
+      return { flow: 'digital_infra', occurred: d.asOf, subject_id: d.reporter, subject_name: d.reporter, ref: d.reporter, quantity: d.stations5g, amount: d.computePflops };
+    }
+    case 'BrainOnboarded':
+      return { flow: 'onboarding', occurred: e.data.onboardedOn, subject_id: e.data.uscc, subject_name: e.data.name, category: e.data.channel ?? '' };
+    case 'TechLoanBalanceReported': {
+      const d = e.data;
+      // A level per bank and borrower: queries take the latest month-end balance on or before a period end.
+      return {
+        flow: 'loan_balance', occurred: d.balanceOn, subject_id: d.uscc, subject_name: d.borrowerName, party_name: d.bank, ref: d.bank,
+        category: d.borrowerType, amount: d.balance,
+      };
+    }
     default: {
       const other: never = e;
       void other;

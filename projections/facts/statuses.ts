@@ -30,6 +30,14 @@ const handles = [
   'PatentGranted',
   'PatentLapsed',
   'PatentTransferred',
+  'GovernanceMeetingHeld',
+  'DecisionClosed',
+  'AcademicSiteEstablished',
+  'TransferCarrierRecognized',
+  'TechBrokerCertified',
+  'TechBrokerDeregistered',
+  'InnovationConsortiumFormed',
+  'InnovationConsortiumDissolved',
 ] as const;
 type Handled = DomainEventOf<(typeof handles)[number]>;
 
@@ -39,10 +47,14 @@ type Handled = DomainEventOf<(typeof handles)[number]>;
  * graduation, exit, lapse, transfer…) is its own row, matched at query time by `instance_key`
  * to the intervals of that key that began on or before it and were opened by another event.
  * So project() needs no state and a replay changes nothing.
+ *
+ * Version 2 adds the meetings' decisions (议定事项, open from the meeting until their due date,
+ * closed by DecisionClosed), academic sites, transfer carriers, technology brokers and innovation
+ * consortia: meetings already stored need projecting again, hence the rebuild.
  */
 export const statusFacts: Projection = {
   name: 'fact_statuses',
-  version: 1,
+  version: 2,
   handles,
   tables: [
     {
@@ -94,7 +106,7 @@ const INTERVAL_DEFAULTS = { entity_name: '', tier: '', level: '', attr: '', flag
 
 interface Interval {
   status: string;
-  entity_kind: 'enterprise' | 'incubator' | 'tenant' | 'platform' | 'fund' | 'patent' | 'owner';
+  entity_kind: 'enterprise' | 'incubator' | 'tenant' | 'platform' | 'fund' | 'patent' | 'owner' | 'decision' | 'broker' | 'consortium';
   entity_id: string;
   entity_name?: string;
   instance_key: string;
@@ -112,7 +124,7 @@ interface Closure {
   instance_key: string;
   entity_id: string;
   closed_on: string;
-  closed_by: 'revocation' | 'removal' | 'delisting' | 'exit' | 'graduation' | 'lapse' | 'transfer';
+  closed_by: 'revocation' | 'removal' | 'delisting' | 'exit' | 'graduation' | 'lapse' | 'transfer' | 'closure' | 'dissolution';
   reason?: string;
 }
 
@@ -271,6 +283,56 @@ function facts(e: Handled): { intervals: Interval[]; closures: Closure[] } {
         })),
       };
     }
+    case 'GovernanceMeetingHeld': {
+      const d = e.data;
+      // A decision with a due date is open from the meeting until then (valid_to = due date); one
+      // without is never due, so it stays out of the closure rate.
+      return {
+        intervals: d.decisions.map((x): Interval => ({
+          status: 'decision', entity_kind: 'decision', entity_id: `${d.meetingId}/${x.decisionId}`, entity_name: x.text,
+          instance_key: `decision:${d.meetingId}:${x.decisionId}`, tier: d.body, attr: x.owner ?? '', flag: x.dueOn ? 1 : 0,
+          valid_from: d.heldOn, ...(x.dueOn ? { valid_to: x.dueOn } : {}),
+        })),
+        closures: [],
+      };
+    }
+    case 'DecisionClosed': {
+      const d = e.data;
+      return close({ status: 'decision', instance_key: `decision:${d.meetingId}:${d.decisionId}`, entity_id: `${d.meetingId}/${d.decisionId}`, closed_on: d.closedOn, closed_by: 'closure', reason: d.result });
+    }
+    case 'AcademicSiteEstablished': {
+      const d = e.data;
+      return open({
+        status: 'academic_site', entity_kind: 'platform', entity_id: d.platformId, entity_name: d.name, instance_key: `platform:${d.platformId}`,
+        tier: d.siteType, attr: d.institution, valid_from: d.establishedOn,
+      });
+    }
+    case 'TransferCarrierRecognized': {
+      const d = e.data;
+      return open({
+        status: 'transfer_carrier', entity_kind: 'platform', entity_id: d.platformId, entity_name: d.name, instance_key: `platform:${d.platformId}`,
+        tier: d.type, level: d.level, attr: d.hostUscc ?? d.host, valid_from: d.recognizedOn,
+      });
+    }
+    case 'TechBrokerCertified': {
+      const d = e.data;
+      // No personal name in fact tables: the broker is shown by level and organisation.
+      return open({
+        status: 'tech_broker', entity_kind: 'broker', entity_id: d.brokerId, entity_name: `${d.level}技术经纪人 · ${d.organisation}`, instance_key: `broker:${d.brokerId}`,
+        level: d.level, attr: d.organisationUscc ?? d.organisation, valid_from: d.certifiedOn, ...(d.validUntil ? { valid_to: d.validUntil } : {}),
+      });
+    }
+    case 'TechBrokerDeregistered':
+      return close({ status: 'tech_broker', instance_key: `broker:${e.data.brokerId}`, entity_id: e.data.brokerId, closed_on: e.data.deregisteredOn, closed_by: 'removal', reason: e.data.reason });
+    case 'InnovationConsortiumFormed': {
+      const d = e.data;
+      return open({
+        status: 'consortium', entity_kind: 'consortium', entity_id: d.consortiumId, entity_name: d.name, instance_key: `consortium:${d.consortiumId}`,
+        tier: d.field ?? '', attr: d.leadUscc, amount: d.memberCount, valid_from: d.formedOn,
+      });
+    }
+    case 'InnovationConsortiumDissolved':
+      return close({ status: 'consortium', instance_key: `consortium:${e.data.consortiumId}`, entity_id: e.data.consortiumId, closed_on: e.data.dissolvedOn, closed_by: 'dissolution', reason: e.data.reason });
     default: {
       // Exhaustive over the handled types; a batch may still carry others, which yield nothing.
       const other: never = e;

@@ -137,9 +137,18 @@ function hteItems(b: string): string {
   WHERE in_end OR in_start`;
 }
 
+/**
+ * One row per period with the population it divides by (万人, in y): the latest 常住人口 whose period
+ * starts by the period end; a unit without 万 is persons.
+ */
+const POPULATION_ROWS = `SELECT p.period, '常住人口', concat('常住人口 ', argMax(s.period, (s.period_end, s.position))), [argMax(s.event_id, (s.period_end, s.position))],
+    toFloat64(0), argMax(if(position(s.unit, '万') > 0, s.value, s.value / 10000), (s.period_end, s.position))
+  FROM ${live('fact_statistics', `statistic = '常住人口'`)} AS s CROSS JOIN periods AS p
+  WHERE s.period_start <= p.p_end
+  GROUP BY p.period`;
+
 function patentsPer10k(highValueOnly: boolean): KpiImpl {
   const where = `status = 'patent' AND tier = '发明'${highValueOnly ? ' AND flag = 1' : ''}`;
-  const latest = '(s.period_end, s.position)';
   return {
     items: (b) => `SELECT period, ${b} AS b, entity, name, event_ids, x, y FROM (
       SELECT pt.period AS period, pt.entity_id AS entity, any(pt.entity_name) AS name,
@@ -150,11 +159,7 @@ function patentsPer10k(highValueOnly: boolean): KpiImpl {
       WHERE loc.in_area = 1
       GROUP BY pt.period, pt.entity_id
       UNION ALL
-      SELECT p.period, '常住人口', concat('常住人口 ', argMax(s.period, ${latest})), [argMax(s.event_id, ${latest})], toFloat64(0),
-        argMax(if(position(s.unit, '万') > 0, s.value, s.value / 10000), ${latest})
-      FROM ${live('fact_statistics', `statistic = '常住人口'`)} AS s CROSS JOIN periods AS p
-      WHERE s.period_start <= p.p_end
-      GROUP BY p.period)`,
+      ${POPULATION_ROWS})`,
     breakdowns: {},
     ...RATIO,
   };
@@ -193,7 +198,24 @@ const CULTIVATION_KIND = `multiIf(${Object.entries(CULTIVATION_ROLES)
   .map(([kind, roles]) => `f.attr IN (${roles.map(lit).join(', ')}), ${lit(kind)}`)
   .join(', ')}, '')`;
 
-/** Every P1 KPI of the catalog, and the P2 ones computed so far. */
+/** Statuses that make an in-area firm a registered innovation entity (the denominator of 上云率). */
+const INNOVATION_STATUSES = `status IN ('hte', 'tech_sme', 'srdi', 'new_species')`;
+
+/**
+ * Per period and subject (and `key`, e.g. the bank): the latest report on or before the period end of
+ * a flow that reports a level, not an amount (loan balances per bank and borrower, 5G / compute per reporter).
+ */
+function latestAtEnd(flow: string, key: string): string {
+  const latest = (col: string) => `argMax(${col}, (f.occurred, f.position))`;
+  return `(SELECT p.period AS period, f.subject_id AS subject_id, ${key} AS k, ${latest('f.subject_name')} AS subject_name,
+    ${latest('f.party_name')} AS party_name, ${latest('f.category')} AS category, ${latest('f.amount')} AS amount,
+    ${latest('f.quantity')} AS quantity, ${latest('f.event_id')} AS event_id, ${latest('f.occurred')} AS reported_on
+  FROM ${live('fact_flows', `flow = ${lit(flow)}`)} AS f CROSS JOIN periods AS p
+  WHERE f.occurred <= p.p_end
+  GROUP BY p.period, f.subject_id, k)`;
+}
+
+/** Every KPI of the catalog. */
 export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
   kcw_meetings_held: meetings('科创委'),
   kcb_meetings_held: meetings('科创办'),
@@ -208,6 +230,21 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
     breakdowns: { task: 'toString(task)', leadUnit: 'lead_unit' },
     ...RATIO_PCT,
   },
+
+  decision_closure_rate: {
+    // Decisions due in the period (an ongoing period: due by the day it is known at); closed on time = a closure on or before the due date.
+    items: (b) => `SELECT p.period AS period, ${b} AS b, d.entity_id AS entity, d.entity_name AS name,
+      [d.event_id] AS event_ids, toFloat64(on_time) AS x, toFloat64(1) AS y, d.tier AS body, d.attr AS owner,
+      toString(d.valid_to) AS due_on, if(d.closed_on IS NULL, '', toString(d.closed_on)) AS closed_date,
+      d.closed_on IS NOT NULL AND d.closed_on <= d.valid_to AS on_time, d.closed_on IS NOT NULL AND d.closed_on > d.valid_to AS late
+    FROM ${spans(`status = 'decision' AND flag = 1`)} AS d CROSS JOIN periods AS p
+    WHERE d.valid_to BETWEEN p.p_start AND p.p_end`,
+    breakdowns: { tier: 'body' },
+    ...RATIO_PCT,
+    components: { closedLate: 'countIf(late)', open: 'countIf(NOT on_time AND NOT late)' },
+  },
+
+  academic_sites: simpleStock(`status = 'academic_site'`, { type: 'tier' }),
 
   hubu_colleges_relocated: simpleStock(`status = 'college' AND tier = '湖北大学' AND flag = 1`),
   applied_univ_bases: simpleStock(`status = 'training_base'`, { tier: 'tier' }),
@@ -224,6 +261,32 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
     ratio: false,
   },
   new_rd_institutions: simpleStock(`status = 'nri'`, { industry: 'tier' }),
+
+  key_tech_projects: {
+    items: (b) => `SELECT p.period AS period, ${b} AS b, f.ref AS entity, f.party_name AS name, [f.event_id] AS event_ids,
+      toFloat64(1) AS x, toFloat64(0) AS y, f.category AS industry, f.subject_name AS lead, f.amount AS funding,
+      f.amount2 AS total_investment, toString(f.occurred) AS approved_on
+    FROM ${live('fact_flows', `flow = 'key_tech_project'`)} AS f CROSS JOIN periods AS p
+    WHERE f.occurred BETWEEN p.p_start AND p.p_end`,
+    breakdowns: { industry: 'industry' },
+    value: 'sum(x)',
+    components: { funding: 'sum(funding)' },
+    ratio: false,
+  },
+
+  innovation_consortia: {
+    // A consortium counts while it exists and its lead firm is in the area at the period end.
+    items: (b) => `SELECT e.period AS period, ${b} AS b, e.entity AS entity, e.name AS name, e.event_ids AS event_ids,
+      toFloat64(1) AS x, toFloat64(0) AS y, e.tier AS industry, loc.street AS street, e.attr AS lead, n.name AS lead_name, e.amount AS members
+    FROM ${entityStock(`status = 'consortium'`)} AS e
+    INNER JOIN loc ON loc.period = e.period AND loc.uscc = e.attr
+    LEFT JOIN names AS n ON n.uscc = e.attr
+    WHERE loc.in_area = 1`,
+    breakdowns: { street: 'street', industry: 'industry' },
+    value: 'sum(x)',
+    components: { members: 'sum(members)' },
+    ratio: false,
+  },
 
   nri_industry_coverage: {
     items: (b) => `SELECT k.period AS period, ${b} AS b, k.industry AS entity, k.industry AS name, n.event_ids AS event_ids,
@@ -418,6 +481,10 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
     ratio: false,
   },
 
+  transfer_carriers: simpleStock(`status = 'transfer_carrier'`, { type: 'tier', level: 'level' }),
+
+  tech_brokers: simpleStock(`status = 'tech_broker'`, { level: 'level' }),
+
   invention_patents_per_10k: patentsPer10k(false),
   high_value_patents_per_10k: patentsPer10k(true),
 
@@ -486,6 +553,61 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
       reinvestmentMultiple: `sumIf(amount, kind = 'investment') / nullIf(sumIf(government, kind = 'fund'), 0)`,
       investments: `countIf(kind = 'investment' AND in_period)`,
     },
+    ratio: false,
+  },
+
+  tech_credit: {
+    // Each bank's latest month-end balance to each borrower by the period end, for borrowers in the area that day.
+    items: (b) => `SELECT l.period AS period, ${b} AS b, l.subject_id AS entity, l.subject_name AS name, [l.event_id] AS event_ids,
+      l.amount / 10000 AS x, toFloat64(0) AS y, l.party_name AS bank, l.category AS type, loc.street AS street, n.industry AS industry,
+      l.amount AS amount_wan, toString(l.reported_on) AS balance_on
+    FROM ${latestAtEnd('loan_balance', 'f.ref')} AS l
+    INNER JOIN loc ON loc.period = l.period AND loc.uscc = l.subject_id
+    LEFT JOIN names AS n ON n.uscc = l.subject_id
+    WHERE loc.in_area = 1 AND l.amount > 0`,
+    breakdowns: { street: 'street', type: 'type' },
+    value: 'sum(x)',
+    components: { borrowers: 'uniqExact(entity)' },
+    ratio: false,
+  },
+
+  digital_infra: {
+    // 5G stations of every reporter's latest report by the period end ÷ population (万人); compute (PFLOPS) alongside.
+    items: (b) => `SELECT period, ${b} AS b, entity, name, event_ids, x, y, pflops, reported_on FROM (
+      SELECT d.period AS period, d.subject_id AS entity, d.subject_name AS name, [d.event_id] AS event_ids, d.quantity AS x, toFloat64(0) AS y,
+        d.amount AS pflops, toString(d.reported_on) AS reported_on
+      FROM ${latestAtEnd('digital_infra', "''")} AS d
+      UNION ALL
+      SELECT *, toFloat64(0), '' FROM (${POPULATION_ROWS}))`,
+    breakdowns: {},
+    ...RATIO,
+    components: { stations: 'sum(x)', computePflops: 'sum(pflops)' },
+  },
+
+  brain_onboarding: {
+    // In-area firms holding an innovation status (高企, 科小, 专精特新 tiers, 新物种) at the period end; onboarded by then.
+    items: (b) => `SELECT e.period AS period, ${b} AS b, e.entity AS entity, e.name AS name,
+      if(o.event_id != '', arrayConcat(e.event_ids, [o.event_id]), e.event_ids) AS event_ids,
+      toFloat64(o.event_id != '') AS x, toFloat64(1) AS y, e.street AS street, e.industry AS industry,
+      if(o.event_id != '', toString(o.onboarded_on), '') AS onboarded_on
+    FROM ${enterpriseStock(INNOVATION_STATUSES)} AS e
+    LEFT JOIN (SELECT p.period AS period, f.subject_id AS uscc, argMin(f.event_id, (f.occurred, f.position)) AS event_id, min(f.occurred) AS onboarded_on
+               FROM ${live('fact_flows', `flow = 'onboarding'`)} AS f CROSS JOIN periods AS p
+               WHERE f.occurred <= p.p_end
+               GROUP BY p.period, f.subject_id) AS o ON o.period = e.period AND o.uscc = e.entity`,
+    breakdowns: ENTERPRISE_BREAKDOWNS,
+    ...RATIO_PCT,
+  },
+
+  innovation_events: {
+    items: (b) => `SELECT p.period AS period, ${b} AS b, f.ref AS entity, f.subject_name AS name, [f.event_id] AS event_ids,
+      toFloat64(1) AS x, toFloat64(0) AS y, f.category AS type, f.level AS level, f.quantity AS attendees,
+      f.party_name AS organizer, toString(f.occurred) AS held_on
+    FROM ${live('fact_flows', `flow = 'innovation_event'`)} AS f CROSS JOIN periods AS p
+    WHERE f.occurred BETWEEN p.p_start AND p.p_end`,
+    breakdowns: { level: 'level', type: 'type' },
+    value: 'sum(x)',
+    components: { attendees: 'sum(attendees)' },
     ratio: false,
   },
 

@@ -7,6 +7,7 @@ import type { IngestRecordInput } from '../../contracts/ingest.ts';
 import { dayOf, yearOf } from './calendar.ts';
 import type { Ctx } from './context.ts';
 import { Emitter } from './emitter.ts';
+import { generateEcosystem } from './phases/ecosystem.ts';
 import { generateEnterprises } from './phases/enterprises.ts';
 import { generateFunds } from './phases/funds.ts';
 import { generateGovernance } from './phases/governance.ts';
@@ -67,7 +68,7 @@ export function generateHistory(options: HistoryOptions): SeedPlan {
     scale: world.firms.length / DEFAULT_ENTERPRISES,
     facts: { hte: new Map(), techSme: new Map(), tenancies: new Map(), serviceProviders: [], hteBaseline: 0 },
   };
-  // Order matters only where one part reads another's facts (tiers → incubation → funds, platforms → vouchers).
+  // Order matters only where one part reads another's facts (tiers → incubation → funds, platforms → vouchers, tiers → ecosystem).
   generateEnterprises(ctx);
   generateTiers(ctx);
   generateIncubation(ctx);
@@ -76,6 +77,7 @@ export function generateHistory(options: HistoryOptions): SeedPlan {
   generateTransfer(ctx);
   generateTalent(ctx);
   generateGovernance(ctx);
+  generateEcosystem(ctx);
 
   const records = ctx.out.drain();
   const countsByType: Record<string, number> = {};

@@ -1,6 +1,6 @@
 /**
  * A slow live stream of plausible new records (services delivered, vouchers, contracts, patents,
- * late financial reports, talent, now and then a meeting) for a running demo. It references only
+ * late financial reports, talent, innovation events, now and then a meeting) for a running demo. It references only
  * entities of the seeded history (the same world, built from the same seed) and uses fresh
  * natural keys, so every record is a new event rather than a correction.
  */
@@ -9,6 +9,7 @@ import type { IngestRecordInput } from '../../contracts/ingest.ts';
 import { dayOf, isoOf, yearOf, dayFrom, type Day } from './calendar.ts';
 import { Emitter, monthBatch } from './emitter.ts';
 import { DEFAULT_ENTERPRISES, DEFAULT_FROM, DEFAULT_SEED } from './generateHistory.ts';
+import { innovationEventData } from './phases/ecosystem.ts';
 import { FINANCIALS_SOURCE, financialReport, reportsFor } from './phases/enterprises.ts';
 import { meetingData, voucherData } from './phases/governance.ts';
 import { SERVICE_PLATFORMS } from './phases/platforms.ts';
@@ -72,7 +73,7 @@ export function startTrickle(options: TrickleOptions): Trickle {
     const n = rng.int(2, 5);
     for (let i = 0; i < n; i++) {
       const key = `L${stamp}${(++counter).toString(36).toUpperCase()}`;
-      const kind = rng.weighted([['service', 30], ['voucher', 20], ['contract', 25], ['patent', 15], ['financial', 4], ['talent', 5], ['meeting', 1]] as const);
+      const kind = rng.weighted([['service', 30], ['voucher', 20], ['contract', 25], ['patent', 15], ['financial', 4], ['talent', 5], ['activity', 2], ['meeting', 1]] as const);
       const firm = pickActiveFirm(world, rng, today);
       if (!firm) continue;
       switch (kind) {
@@ -106,6 +107,10 @@ export function startTrickle(options: TrickleOptions): Trickle {
         }
         case 'talent': {
           out.emit(today, 'TalentIntroduced', talentRecord(rng, rng.pick(['科研助理', '毕业生留区', '科技特派员'] as const), `TAL-${year}-${key}`, firm, today), { system: '部门填报', unit: '组织部', batch: monthBatch('RCYJ', today) });
+          break;
+        }
+        case 'activity': {
+          out.emit(today, 'InnovationEventHeld', innovationEventData(rng, `CXHD-${year}-${key}`, today), { system: '部门填报', unit: '科创局', batch: monthBatch('CXHD', today) });
           break;
         }
         case 'meeting': {

@@ -114,6 +114,40 @@ describe('when a viewer opens the leadership dashboard', () => {
     await page.context().close();
   });
 
+  it('keeps the P2 KPIs in a section of their own, opened by a switch, each card with its value and a detail panel', async () => {
+    const page = await newPage();
+    await login(page, server.keys.viewer);
+    const toggle = page.getByRole('button', { name: '展开' });
+    await toggle.waitFor();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    const { kpis } = await apiGet<{ kpis: (KpiListItem & { priority: string })[] }>('/kpis', server.keys.viewer);
+    const p2 = kpis.filter((k) => k.priority === 'P2');
+    expect(await page.locator('#dim-P2').textContent()).toContain(`P2 指标${p2.length} 项`);
+    expect(await page.locator('.card[data-kpi="decision_closure_rate"]').count()).toBe(0);
+
+    await toggle.click();
+    await page.locator('#p2-cards .card').first().waitFor();
+    expect(await page.locator('#p2-toggle').getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('#p2-toggle').textContent()).toBe('收起');
+    const ids = await page.locator('#p2-cards .card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-kpi')));
+    expect([...ids].sort()).toEqual(p2.map((k) => k.id).sort());
+    // Each card says what the API says: a value where it has one, 暂无数据 where it has none.
+    for (const k of p2) {
+      const cardOf = page.locator(`#p2-cards .card[data-kpi="${k.id}"]`);
+      expect(await cardOf.locator('.card-name').textContent()).toContain(k.name.zh);
+      if (k.latest?.value === null || k.latest === null) expect(await cardOf.locator('.card-novalue').textContent()).toBe('暂无数据');
+      else expect(await cardOf.locator('.value').getAttribute('data-value')).toBe(String(k.latest.value));
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'overview-p2-1920.png'), fullPage: true });
+    // The switch is remembered for the tab: a reload keeps the section open.
+    await page.reload();
+    await page.locator('#p2-cards .card[data-kpi="innovation_events"]').waitFor();
+    await page.locator('#p2-cards .card[data-kpi="innovation_events"]').click();
+    await page.getByRole('dialog', { name: '创新论坛/会议/大赛场次与人次' }).waitFor();
+    expect(problemsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it('opens a detail panel with an ECharts chart and the drill-down of the selected period, by keyboard too', async () => {
     const page = await newPage();
     await login(page, server.keys.viewer);

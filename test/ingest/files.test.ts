@@ -114,9 +114,12 @@ describe('the example files under docs/templates', () => {
   for (const format of ['csv', 'xlsx'] as const) {
     it(`all import cleanly as ${format}`, async () => {
       const { svc } = setup();
-      // The fund-investment example needs its fund established first (a business rule).
+      // The fund-investment example needs its fund established first, the decision-closure one its meeting (business rules).
       await svc.ingest(
-        [rec('FundEstablished', { fundId: 'CJ-ANGEL-01', name: '长江新区天使基金', level: '子基金', strategy: '天使', committed: 1, governmentCommitment: 1, manager: 'm', establishedOn: '2023-01-01' })],
+        [
+          rec('FundEstablished', { fundId: 'CJ-ANGEL-01', name: '长江新区天使基金', level: '子基金', strategy: '天使', committed: 1, governmentCommitment: 1, manager: 'm', establishedOn: '2023-01-01' }),
+          rec('GovernanceMeetingHeld', { meetingId: 'KCB-2024-03', body: '科创办', heldOn: '2024-06-12', decisions: [{ decisionId: 'KCB-2024-03-D1', text: '推进实训基地建设', dueOn: '2024-09-30' }] }),
+        ],
         options,
       );
       for (const t of TEMPLATES) {

@@ -217,6 +217,53 @@ describe.each(plans)('lifecycle consistency, walking the records in order ($name
     expect(problems.slice(0, 5)).toEqual([]);
   });
 
+  it('closes only decisions its meetings took, dissolves only formed consortia, deregisters only certified brokers, each after its start', () => {
+    const decisions = new Map<string, string>();
+    const formed = new Map<string, string>();
+    const certified = new Map<string, string>();
+    const problems: string[] = [];
+    for (const r of get()) {
+      if (r.type === 'GovernanceMeetingHeld') {
+        const d = data(r, 'GovernanceMeetingHeld');
+        for (const x of d.decisions) decisions.set(`${d.meetingId}/${x.decisionId}`, d.heldOn);
+      }
+      if (r.type === 'DecisionClosed') {
+        const d = data(r, 'DecisionClosed');
+        const heldOn = decisions.get(`${d.meetingId}/${d.decisionId}`);
+        if (heldOn === undefined || d.closedOn < heldOn) problems.push(`closure of ${d.meetingId}/${d.decisionId}`);
+      }
+      if (r.type === 'InnovationConsortiumFormed') formed.set(data(r, 'InnovationConsortiumFormed').consortiumId, data(r, 'InnovationConsortiumFormed').formedOn);
+      if (r.type === 'InnovationConsortiumDissolved') {
+        const d = data(r, 'InnovationConsortiumDissolved');
+        if (!((formed.get(d.consortiumId) ?? '9999') <= d.dissolvedOn)) problems.push(`dissolution of ${d.consortiumId}`);
+        formed.delete(d.consortiumId);
+      }
+      if (r.type === 'TechBrokerCertified') certified.set(data(r, 'TechBrokerCertified').brokerId, data(r, 'TechBrokerCertified').certifiedOn);
+      if (r.type === 'TechBrokerDeregistered') {
+        const d = data(r, 'TechBrokerDeregistered');
+        if (!((certified.get(d.brokerId) ?? '9999') <= d.deregisteredOn)) problems.push(`deregistration of ${d.brokerId}`);
+        certified.delete(d.brokerId);
+      }
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
+    expect(get().some((r) => r.type === 'DecisionClosed')).toBe(true);
+  });
+
+  it('reports loan balances at month ends, never negative, for registered firms, and onboards registered firms', () => {
+    const registered = new Set<string>();
+    const problems: string[] = [];
+    for (const r of get()) {
+      if (r.type === 'EnterpriseRegistered') registered.add(data(r, 'EnterpriseRegistered').uscc);
+      if (r.type === 'TechLoanBalanceReported') {
+        const d = data(r, 'TechLoanBalanceReported');
+        const next = new Date(Date.parse(`${d.balanceOn}T00:00:00Z`) + 86_400_000).toISOString();
+        if (!next.slice(8, 10).startsWith('01') || d.balance < 0 || !registered.has(d.uscc)) problems.push(`balance ${d.uscc} ${d.balanceOn}`);
+      }
+      if (r.type === 'BrainOnboarded' && !registered.has(data(r, 'BrainOnboarded').uscc)) problems.push(`onboarding ${data(r, 'BrainOnboarded').uscc}`);
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
+  });
+
   it('refers only to registered firms in services, vouchers, talent and investments in area firms', () => {
     const registered = new Set<string>();
     const problems: string[] = [];
@@ -457,6 +504,9 @@ describe.each(plans)('lifecycle consistency, walking the records in order ($name
         if (before !== undefined && rank[d.level] <= rank[before as keyof typeof rank]) problems.push(`not an upgrade ${d.platformId}`);
         rd.set(d.platformId, d.level);
       }
+      // Academic sites and transfer carriers are closed by the same revocation (platform ids are unique across kinds).
+      if (r.type === 'AcademicSiteEstablished') rd.set(data(r, 'AcademicSiteEstablished').platformId, 'site');
+      if (r.type === 'TransferCarrierRecognized') rd.set(data(r, 'TransferCarrierRecognized').platformId, 'carrier');
       if (r.type === 'RdPlatformRevoked' && !rd.has(data(r, 'RdPlatformRevoked').platformId)) problems.push('revocation of an unknown platform');
     }
     expect(problems.slice(0, 5)).toEqual([]);

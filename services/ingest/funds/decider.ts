@@ -1,3 +1,4 @@
+import { addDays } from '../../../contracts/dates.ts';
 import {
   assertNever,
   decideFact,
@@ -21,6 +22,8 @@ const SPECS: TypeSpecs<'funds'> = {
   FundCapitalCalled: { key: (d) => `call:${d.callId}`, date: (d) => d.calledOn },
   FundInvestmentMade: { key: (d) => `investment:${d.investmentId}`, date: (d) => d.investedOn },
   FundExitRealized: { key: (d) => `exit:${d.investmentId}`, date: (d) => d.exitedOn },
+  // One balance per bank, borrower and month end: a changed figure for the same month is a correction.
+  TechLoanBalanceReported: { key: (d) => `balance:${d.balanceOn}`, date: (d) => d.balanceOn },
 };
 
 function evolve(state: FundState, event: ContextEvent<'funds'>): FundState {
@@ -32,6 +35,7 @@ function evolve(state: FundState, event: ContextEvent<'funds'>): FundState {
     case 'FundCapitalCalled':
     case 'FundInvestmentMade':
     case 'FundExitRealized':
+    case 'TechLoanBalanceReported':
       break;
     default:
       assertNever(event);
@@ -45,21 +49,45 @@ function requireEstablished(state: FundState, fundId: string, activity: keyof ty
   if (state.establishedOn === undefined) refuse('data.fundId', `基金 ${fundId} 尚未设立 (无 FundEstablished), 不能登记${ACTIVITY[activity]}`, fundId);
 }
 
+/** Banks report balances at month ends (月末余额); another day is a misread date, not a balance. */
+function requireMonthEnd(balanceOn: string): void {
+  if (addDays(balanceOn, 1).slice(8) !== '01') refuse('data.balanceOn', `贷款余额日期 ${balanceOn} 不是月末: 余额按月末报送`, balanceOn);
+}
+
+function streamOf(record: ContextRecord<'funds'>): string {
+  switch (record.type) {
+    case 'FundEstablished':
+    case 'FundCapitalCalled':
+    case 'FundInvestmentMade':
+    case 'FundExitRealized':
+      return streamId('fund', record.data.fundId);
+    case 'TechLoanBalanceReported':
+      return streamId('techloan', record.data.bank, record.data.uscc);
+    default:
+      return assertNever(record);
+  }
+}
+
 export const fundsDecider: Decider<'funds', FundState> = {
   context: 'funds',
   initialState: () => ({ facts: new Map() }),
   evolve,
-  streamOf: (record: ContextRecord<'funds'>) => streamId('fund', record.data.fundId),
+  streamOf,
   decide(record, state, ctx) {
-    const base = { record, streamId: streamId('fund', record.data.fundId), data: record.data };
     switch (record.type) {
       case 'FundEstablished':
-        return decideFact(SPECS, state.facts, base, ctx);
+        return decideFact(SPECS, state.facts, { record, streamId: streamOf(record), data: record.data }, ctx);
       case 'FundCapitalCalled':
       case 'FundInvestmentMade':
       case 'FundExitRealized': {
         const { type, data } = record;
-        return decideFact(SPECS, state.facts, base, ctx, { rules: () => requireEstablished(state, data.fundId, type) });
+        return decideFact(SPECS, state.facts, { record, streamId: streamOf(record), data }, ctx, { rules: () => requireEstablished(state, data.fundId, type) });
+      }
+      case 'TechLoanBalanceReported': {
+        const { data } = record;
+        // Checked for corrections too: a corrected balance must still be a month end.
+        requireMonthEnd(data.balanceOn);
+        return decideFact(SPECS, state.facts, { record, streamId: streamOf(record), data }, ctx);
       }
       default:
         return assertNever(record);

@@ -9,6 +9,9 @@ const SPECS: TypeSpecs<'platforms'> = {
   PlatformServiceDelivered: { key: (d) => `service:${d.serviceId}`, date: (d) => d.deliveredOn },
   CollegeRelocated: { key: (d) => `college:${d.university}:${d.college}`, date: (d) => d.relocatedOn },
   TrainingBaseEstablished: { key: () => 'established', date: (d) => d.establishedOn },
+  AcademicSiteEstablished: { key: () => 'established', date: (d) => d.establishedOn },
+  // A carrier recognised again at another level is a new fact; at the same level a correction.
+  TransferCarrierRecognized: { key: (d) => `carrier:${d.level}`, date: (d) => d.recognizedOn },
 };
 
 export const platformsDecider = factOnlyDecider('platforms', SPECS, (record: ContextRecord<'platforms'>) => streamId('platform', record.data.platformId));

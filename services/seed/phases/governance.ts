@@ -4,7 +4,7 @@
  * by, and KPI targets (ids exactly as in KPIS.md).
  */
 import type { EventDataInput } from '../../../contracts/events/index.ts';
-import { dayFrom, isoOf, workday, yearOf, type Day } from '../calendar.ts';
+import { dayFrom, dayOf, isoOf, workday, yearOf, type Day } from '../calendar.ts';
 import { TASKS, type Unit } from '../catalog.ts';
 import { monthBatch, type SourceSpec } from '../emitter.ts';
 import type { Rng } from '../random.ts';
@@ -41,7 +41,7 @@ export function meetingData(rng: Rng, body: '科创委' | '科创办', meetingId
 }
 
 export function generateGovernance(ctx: Ctx): void {
-  meetings(ctx);
+  decisionClosures(ctx, meetings(ctx));
   milestones(ctx);
   challenges(ctx);
   vouchers(ctx);
@@ -49,16 +49,19 @@ export function generateGovernance(ctx: Ctx): void {
   targets(ctx);
 }
 
-function meetings(ctx: Ctx): void {
+/** The meetings held, with their decisions, for the closures that follow them. */
+function meetings(ctx: Ctx): EventDataInput<'GovernanceMeetingHeld'>[] {
   const { out, fromYear, toYear } = ctx;
   const rng = ctx.rng.fork('meetings');
+  const held: EventDataInput<'GovernanceMeetingHeld'>[] = [];
   for (let year = fromYear; year <= toYear; year++) {
     // 科创委: in principle every half year, sometimes an extra session.
     const kcw = [workday(dayFrom(year, 3, rng.int(5, 30))), workday(dayFrom(year, 8, rng.int(20, 31)))];
     if (rng.chance(0.3)) kcw.push(workday(dayFrom(year, 12, rng.int(10, 22))));
     kcw.forEach((day, k) => {
       const id = `KCW-${year}-${k + 1}`;
-      out.emit(day, 'GovernanceMeetingHeld', meetingData(rng, '科创委', id, `长江新区科技创新委员会${year}年第${k + 1}次会议`, day), source('科创局', day));
+      const data = meetingData(rng, '科创委', id, `长江新区科技创新委员会${year}年第${k + 1}次会议`, day);
+      if (out.emit(day, 'GovernanceMeetingHeld', data, source('科创局', day))) held.push(data);
     });
     // 科创办: every second month; a busy year skips one, another adds one.
     const months = [2, 4, 6, 8, 10, 12].filter(() => !rng.chance(0.07));
@@ -67,8 +70,28 @@ function meetings(ctx: Ctx): void {
     months.forEach((month, k) => {
       const day = workday(dayFrom(year, month, rng.int(8, 26)));
       const id = `KCB-${year}-${String(k + 1).padStart(2, '0')}`;
-      out.emit(day, 'GovernanceMeetingHeld', meetingData(rng, '科创办', id, `${year}年第${k + 1}次科技创新工作推进会`, day), source('科创局', day));
+      const data = meetingData(rng, '科创办', id, `${year}年第${k + 1}次科技创新工作推进会`, day);
+      if (out.emit(day, 'GovernanceMeetingHeld', data, source('科创局', day))) held.push(data);
     });
+  }
+  return held;
+}
+
+/** Most decisions close before their due date, some late, a few stay open (议定事项办结); 科创办 records closures in its 督办系统. */
+function decisionClosures(ctx: Ctx, held: readonly EventDataInput<'GovernanceMeetingHeld'>[]): void {
+  const { out } = ctx;
+  const rng = ctx.rng.fork('decisionClosures');
+  for (const meeting of held) {
+    const heldOn = dayOf(meeting.heldOn);
+    for (const d of meeting.decisions ?? []) {
+      if (d.dueOn === undefined) continue;
+      const due = dayOf(d.dueOn);
+      const r = rng.next();
+      if (r >= 0.94) continue;
+      const day = r < 0.8 ? workday(rng.day(heldOn + 10, due - 1)) : workday(due + rng.int(5, 60));
+      const closed = Math.max(heldOn, day);
+      out.emit(closed, 'DecisionClosed', { meetingId: meeting.meetingId, decisionId: d.decisionId, closedOn: isoOf(closed), result: '已办结' }, { system: '督办系统', unit: '科创局', batch: monthBatch('DBXT', closed) });
+    }
   }
 }
 
@@ -230,5 +253,8 @@ function targets(ctx: Ctx): void {
     set(day, 'innovation_vouchers', p, Math.round(12_000 * ctx.scale * (1 + 0.15 * k)), '科创局');
     set(day, 'graduated_tenants', p, Math.round((90 + 15 * k) * ctx.scale), '科创局');
     set(day, 'fund_investment_in_area', p, Math.round((40_000 + 25_000 * k) * ctx.scale), '财政国资局');
+    set(day, 'decision_closure_rate', p, 90, '科创局');
+    set(day, 'innovation_events', p, Math.round(30 * Math.max(0.5, ctx.scale)), '科创局');
+    set(day, 'brain_onboarding', p, Math.min(90, 40 + 20 * k), '科创局');
   }
 }

@@ -24,6 +24,8 @@ import type { KpiReader } from '../../services/api/kpiReader.ts';
 import { buildOpenApiDocument, createOpenApiRouter, openApiPath, type OpenApiDocument } from '../../services/api/openapi.ts';
 import { createApiRouter } from '../../services/api/router.ts';
 import { createWarningsRouter } from '../../services/api/warningsRouter.ts';
+import { createReportsRouter } from '../../services/api/reportsRouter.ts';
+import type { ReportService } from '../../services/reports/service.ts';
 import type { RuleBook } from '../../services/monitoring/ruleBook.ts';
 import { loadKeyring } from '../../services/auth/keyring.ts';
 import { createSqliteEventStore } from '../../services/eventStore/sqliteEventStore.ts';
@@ -234,6 +236,7 @@ describe('the API contract', () => {
           ...routesOf(MOUNTS.api, createApiRouter({ storeHead: () => store.head(), projections: async () => [], kpis, requireRole })),
           ...routesOf(MOUNTS.api, createEntityRouter({ entities: {} as EntityReader, requireRole })),
           ...routesOf(MOUNTS.api, createPointsRouter({ points: {} as PointsQueries, requireRole })),
+          ...routesOf(MOUNTS.api, createReportsRouter({} as ReportService, requireRole)),
           ...routesOf(MOUNTS.api, createWarningsRouter({ list: async () => [], rules: {} as RuleBook, dataQuality: async () => Promise.reject(new Error('never called')), explanations: {} as Explanations }, requireRole)),
           ...routesOf(MOUNTS.exports, createExportRouter({ kpis, requireRole })),
           ...routesOf(MOUNTS.ingest, createIngestRouter({ ingest: createIngestService({ store, personSalt: 'test' }), keyring })),

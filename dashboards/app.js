@@ -7,6 +7,7 @@ import { followKpiStream } from './live.js';
 import { createDataQuality } from './dataQuality.js';
 import { createPoints } from './points.js';
 import { createProfiles } from './profile.js';
+import { createReports } from './reports.js';
 import { badgeClass, warningsByKpi } from './warnings.js';
 
 const API = 'api/v1';
@@ -957,13 +958,13 @@ function fileNameOf(disposition, fallback) {
   return plain ? plain[1] : fallback;
 }
 
-async function downloadExport(path, params, fallbackName) {
+async function downloadExport(path, params, fallbackName, base = '/exports') {
   const key = auth.key;
   if (!key) throw new ApiError(401, '未登录');
   const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
   let res;
   try {
-    res = await fetch(`${API}/exports${path}?${qs}`, { headers: { Authorization: `Bearer ${key}` } });
+    res = await fetch(`${API}${base}${path}?${qs}`, { headers: { Authorization: `Bearer ${key}` } });
   } catch (err) {
     throw new ApiError(0, `网络错误: ${err instanceof Error ? err.message : err}`);
   }
@@ -1094,6 +1095,7 @@ function selectTab(tab) {
   if (tab.id === 'tab-scorecard' && !$('#scorecard table') && $('#sc-unit').value) loadScorecard();
   if (tab.id === 'tab-quality') dataQuality.load();
   if (tab.id === 'tab-points' && !$('#points table')) points.load();
+  if (tab.id === 'tab-reports') reports.load();
 }
 for (const t of tabs) {
   t.addEventListener('click', () => selectTab(t));
@@ -1135,6 +1137,14 @@ const dataQuality = createDataQuality({ api, h, emptyState, errorState, nf });
 // 创新积分 (innovation points ranking): dashboards/points.js
 
 const points = createPoints({ api, h, emptyState, errorState, nf, entityLink: profiles.entityLink, downloadExport });
+
+// ---------------------------------------------------------------------------------------------
+// 监测评估报告 (periodic assessment reports): dashboards/reports.js
+
+const reports = createReports({
+  api, h, emptyState, errorState, asOfText,
+  download: (path, params, fallbackName) => downloadExport(path, params, fallbackName, '/reports'),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Start

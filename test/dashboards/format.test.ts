@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attainmentView, axisValue, flagLabel, formatValue, formatWithUnit, periodName, periodShort, shanghaiToday, signed } from '../../dashboards/format.js';
+import { attainmentView, axisValue, closedPeriods, flagLabel, periodLabel, formatValue, formatWithUnit, periodName, periodShort, shanghaiToday, signed } from '../../dashboards/format.js';
 
 describe('formatValue', () => {
   it('reads 万元 as 亿元 from 10,000 on, with two decimals', () => {
@@ -52,6 +52,18 @@ describe('the other formatters', () => {
     expect(flagLabel('review:rdExpense-yoy')).toBe('研发费用同比 3 倍以上');
     expect(flagLabel('uscc-check:seller.uscc')).toBe('信用代码校验位错误 (seller.uscc)');
     expect(flagLabel('something-new')).toBe('something-new');
+  });
+});
+
+describe('the report periods', () => {
+  it('names each grain in Chinese', () => {
+    expect(['2025', '2025-H1', '2025-H2', '2025-Q3', '2025-09'].map(periodLabel)).toEqual(['2025年', '2025年上半年', '2025年下半年', '2025年第三季度', '2025年9月']);
+  });
+  it('offers the closed periods, the last quarter first', () => {
+    expect(closedPeriods('2026-01-15')).toEqual(['2025-Q4', '2025-Q3', '2025-Q2', '2025-Q1', '2025-12', '2025-11', '2025-10', '2025-09', '2025-08', '2025-07', '2025-H2', '2025-H1', '2025', '2024']);
+    expect(closedPeriods('2025-07-01').slice(0, 1)).toEqual(['2025-Q2']);
+    expect(closedPeriods('2025-07-01')).toContain('2025-H1');
+    expect(closedPeriods('2025-07-01')).not.toContain('2025-H2');
   });
 });
 

@@ -71,7 +71,7 @@ describe('npm start on an empty data folder', () => {
 
   beforeAll(async () => {
     const [port, olapPort] = [await freePort(), await freePort()];
-    env = { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false', WARNINGS: 'true' };
+    env = { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false', WARNINGS: 'true', REPORTS: 'true' };
     base = `http://127.0.0.1:${port}`;
     olapBase = `http://127.0.0.1:${olapPort}`;
     platform = startService('platform', { ...env, LOG_LEVEL: 'info' }, ['start', '--no-trickle']);

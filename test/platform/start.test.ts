@@ -104,8 +104,8 @@ describe('npm start on an empty data folder', () => {
     // An evaluation appends its warnings one by one: wait for the one the sample makes certain.
     for (const deadline = Date.now() + 180_000; ; ) {
       open = await getJson<Answer>(`${base}/api/v1/warnings`, keys.viewer!);
-      if (open.statuses.tech_contract_turnover !== undefined) break;
-      if (Date.now() > deadline) throw new Error(`no warning of tech_contract_turnover after seeding: ${JSON.stringify(open.statuses)}`);
+      if (open.statuses.tech_contract_turnover === '预警') break;
+      if (Date.now() > deadline) throw new Error(`tech_contract_turnover not 预警 after seeding: ${JSON.stringify(open.statuses)}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
     expect(open.warnings.length).toBeGreaterThan(0);

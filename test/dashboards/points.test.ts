@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRMS, POINT_EVENTS } from '../fixtures/points/pointsFixture.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, openDashboard } from '../support/browser.ts';
 import { startKpiServer, type KpiServer } from '../support/kpiServer.ts';
 
 let server: KpiServer;
@@ -25,17 +25,7 @@ afterAll(async () => {
 });
 
 async function openPoints(): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  await page.goto(server.url);
-  await page.getByLabel('请输入访问密钥').fill(server.keys.viewer);
-  await page.getByRole('button', { name: '进入驾驶舱' }).click();
-  await page.locator('#logout:not([hidden])').waitFor();
+  const { page, problems } = await openDashboard(browser, server.url, server.keys.viewer);
   await page.getByRole('tab', { name: '创新积分' }).click();
   // Year and set chosen explicitly: the fixture's year is 2025 and its restatement comes later.
   await page.locator('#pt-year option[value="2025"]').waitFor({ state: 'attached' });

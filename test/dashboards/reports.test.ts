@@ -13,7 +13,7 @@ import type { IssuedReport } from '../../services/reports/service.ts';
 import { lastClosedPeriods } from '../../services/reports/scheduler.ts';
 import { periodLabel } from '../../dashboards/format.js';
 import { REPORT_EVENTS } from '../fixtures/reports/reportFixture.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, openDashboard } from '../support/browser.ts';
 import { startKpiServer, type KpiServer } from '../support/kpiServer.ts';
 
 let server: KpiServer;
@@ -34,17 +34,7 @@ afterAll(async () => {
 });
 
 async function openReports(): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  await page.goto(server.url);
-  await page.getByLabel('请输入访问密钥').fill(server.keys.viewer);
-  await page.getByRole('button', { name: '进入驾驶舱' }).click();
-  await page.locator('#logout:not([hidden])').waitFor();
+  const { page, problems } = await openDashboard(browser, server.url, server.keys.viewer);
   await page.getByRole('tab', { name: '监测报告' }).click();
   return { page, problems };
 }

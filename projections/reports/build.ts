@@ -125,10 +125,14 @@ export function createReportBuilder(deps: ReportDeps): ReportBuilder {
     return { kpi, year, target, value: ytdAt(year), startValue: fullAt(year - 1), earlier };
   }
 
-  async function restatement(kpi: KpiDefinition, p: Period, nowValue: number | null, asOf: Date): Promise<ReportRestatement | null> {
-    const ref = await deps.issued(p.label, asOf);
-    if (!ref) return null;
-    const refAsOf = new Date(ref.asOf);
+  /** An earlier period whose report was issued, and the instant that report was as of. */
+  interface IssuedPeriod {
+    period: Period;
+    asOf: Date;
+  }
+
+  async function restatement(kpi: KpiDefinition, ref: IssuedPeriod, nowValue: number | null, asOf: Date): Promise<ReportRestatement | null> {
+    const { period: p, asOf: refAsOf } = ref;
     const was = (await point(kpi.id, p, refAsOf))?.value ?? null;
     if (same(was, nowValue)) return null;
     const [then, now] = await Promise.all([deps.kpis.drilldown(kpi.id, p.label, { asOf: refAsOf, grain: p.grain }), deps.kpis.drilldown(kpi.id, p.label, { asOf, grain: p.grain })]);
@@ -142,7 +146,7 @@ export function createReportBuilder(deps: ReportDeps): ReportBuilder {
     return { ...r, sentence: describeRestatement(r, kpi) };
   }
 
-  async function kpiSection(kpi: KpiDefinition, period: Period, prev: Period, lastYear: Period, asOf: Date, rules: readonly WarningRule[]) {
+  async function kpiSection(kpi: KpiDefinition, period: Period, prev: Period, lastYear: Period, asOf: Date, rules: readonly WarningRule[], issued: readonly IssuedPeriod[]) {
     const series = await deps.kpis.series(kpi.id, { from: lastYear.label, to: period.label, grain: period.grain, asOf });
     const at = (p: Period) => series.find((x) => x.period === p.label);
     const cur = at(period);
@@ -192,8 +196,8 @@ export function createReportBuilder(deps: ReportDeps): ReportBuilder {
       contributors,
     };
     const restated: ReportRestatement[] = [];
-    for (const p of prev.label === lastYear.label ? [prev] : [prev, lastYear]) {
-      const r = await restatement(kpi, p, at(p)?.value ?? null, asOf);
+    for (const ref of issued) {
+      const r = await restatement(kpi, ref, at(ref.period)?.value ?? null, asOf);
       if (r) restated.push(r);
     }
     const warnings: ReportFinding[] = findings.map((f) => ({ kpiId: kpi.id, ruleId: f.ruleId, severity: f.severity, measured: f.measured, threshold: f.threshold, message: f.message }));
@@ -211,7 +215,13 @@ export function createReportBuilder(deps: ReportDeps): ReportBuilder {
       const lastYear = samePeriodLastYear(period);
       const rules = await deps.rulesAt(asOf);
       const kpis = KPI_CATALOG.filter((k) => deps.kpis.isComputed(k.id) && k.grains.includes(period.grain));
-      const sections = await inBatches(kpis, CONCURRENCY, (k) => kpiSection(k, period, prev, lastYear, asOf, rules));
+      // Restatements compare with the issued reports of the previous period and of the same period last year.
+      const issued: IssuedPeriod[] = [];
+      for (const p of prev.label === lastYear.label ? [prev] : [prev, lastYear]) {
+        const ref = await deps.issued(p.label, asOf);
+        if (ref) issued.push({ period: p, asOf: new Date(ref.asOf) });
+      }
+      const sections = await inBatches(kpis, CONCURRENCY, (k) => kpiSection(k, period, prev, lastYear, asOf, rules, issued));
       const entries = sections.map((s) => s.entry);
       const count = (list: readonly ReportKpi[]) => ({
         正常: list.filter((k) => k.status === '正常').length,

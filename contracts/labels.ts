@@ -4,7 +4,7 @@
  * flags, how a status ended. The dashboard loads them once at start instead of copying them.
  */
 import { z } from 'zod';
-import { DIMENSION_NAMES, DRILLDOWN_COLUMN_LABELS, Dimension, EACH_TASK_LEAD, Grain, KpiKind } from './kpis.ts';
+import { DIMENSION_NAMES, DRILLDOWN_COLUMN_LABELS, Dimension, EACH_TASK_LEAD, type Grain, type KpiKind } from './kpis.ts';
 
 /** Grains as short words (该指标不支持按{月}统计); the exports name them GRAIN_ZH (月度, 季度…). */
 export const GRAIN_SHORT_NAMES: Record<Grain, string> = { month: '月', quarter: '季', half: '半年', year: '年', ytd: '年累计' };

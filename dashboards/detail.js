@@ -4,7 +4,9 @@
 
 import { reasonOf } from './api.js';
 import { byId, emptyState, errorState, h } from './dom.js';
-import { attainmentView, axisValue, COUNT_UNITS, detailText, formatWithUnit, nf, periodName, periodShort, rangeFor } from './format.js';
+import { seriesChartOption } from './chart.js';
+import { drillTable } from './drilldown.js';
+import { attainmentView, formatWithUnit, nf, periodName, rangeFor } from './format.js';
 import { labels } from './labels.js';
 
 /** @typedef {import('./catalog.js').Kpi} Kpi */
@@ -21,7 +23,6 @@ import { labels } from './labels.js';
  * }} Chart
  */
 
-const DRILL_MAX_ROWS = 200;
 const ALL_GRAINS = ['month', 'quarter', 'half', 'year'];
 
 /**
@@ -157,72 +158,7 @@ export function createDetail(deps) {
       chartState.textContent = `加载失败: ${reasonOf(err)}`;
       return;
     }
-    const unit = state.unit;
-    const kind = state.kpi?.kind;
-    const isStock = kind === 'stock' || kind === 'ratio';
-    const hasTarget = series.some((p) => p.target !== null && p.target !== undefined);
-    const axisText = '#8fb3d9';
-    chart.setOption(
-      {
-        backgroundColor: 'transparent',
-        animationDuration: 400,
-        textStyle: { fontFamily: 'inherit' },
-        grid: { left: 64, right: 24, top: 44, bottom: 48 },
-        legend: { top: 6, right: 10, textStyle: { color: axisText, fontSize: 13 }, data: hasTarget ? ['数值', '目标'] : ['数值'] },
-        tooltip: {
-          trigger: 'axis',
-          backgroundColor: 'rgba(6,22,48,.95)',
-          borderColor: '#1f6fb2',
-          textStyle: { color: '#e6f1ff' },
-          formatter: (/** @type {Array<{ dataIndex: number }>} */ items) => {
-            const p = series[items[0]?.dataIndex ?? 0];
-            if (!p) return '';
-            const att = attainmentView(p.attainment);
-            return [
-              periodName(p.period),
-              `数值: ${formatWithUnit(p.value, unit)}`,
-              hasTarget ? `目标: ${formatWithUnit(p.target, unit)}` : null,
-              att ? `完成率: ${att.text}` : null,
-              '点击查看明细',
-            ].filter(Boolean).join('<br>');
-          },
-        },
-        xAxis: {
-          type: 'category',
-          data: series.map((p) => periodShort(p.period)),
-          axisLabel: { color: axisText, fontSize: 13 },
-          axisLine: { lineStyle: { color: '#2b4a72' } },
-        },
-        yAxis: {
-          type: 'value',
-          name: unit,
-          nameTextStyle: { color: axisText, fontSize: 13 },
-          minInterval: COUNT_UNITS.has(unit) ? 1 : 0,
-          axisLabel: { color: axisText, fontSize: 13, formatter: (/** @type {number} */ v) => axisValue(v, unit) },
-          splitLine: { lineStyle: { color: 'rgba(80,130,190,.18)' } },
-        },
-        series: [
-          {
-            name: '数值',
-            type: isStock ? 'line' : 'bar',
-            data: series.map((p) => p.value),
-            smooth: isStock,
-            symbolSize: 7,
-            barMaxWidth: 28,
-            itemStyle: { color: '#35c3ff' },
-            lineStyle: { width: 3 },
-            areaStyle: isStock ? { color: 'rgba(53,195,255,.12)' } : undefined,
-            selectedMode: 'single',
-            select: { itemStyle: { color: '#ffd84d', borderColor: '#ffffff', borderWidth: 1 } },
-            emphasis: { itemStyle: { color: '#7fd8ff' } },
-          },
-          ...(hasTarget
-            ? [{ name: '目标', type: 'line', data: series.map((p) => p.target), symbol: 'diamond', symbolSize: 9, lineStyle: { type: 'dashed', color: '#ffb547', width: 2 }, itemStyle: { color: '#ffb547' } }]
-            : []),
-        ],
-      },
-      { notMerge: true },
-    );
+    chart.setOption(seriesChartOption(series, { unit: state.unit, kind: state.kpi?.kind }), { notMerge: true });
     requestAnimationFrame(() => chart.resize());
   }
 
@@ -263,41 +199,11 @@ export function createDetail(deps) {
         drill.replaceChildren(emptyState(`暂无数据: ${periodName(period)}没有明细`));
         return;
       }
-      drill.replaceChildren(drillTable(rows, k, res.labels ?? labels().drilldownColumns));
+      drill.replaceChildren(drillTable(rows, k, res.labels ?? labels().drilldownColumns, deps.entityLink));
     } catch (err) {
       if (seq !== state.seq || state.period !== period) return;
       drill.replaceChildren(errorState(err, () => selectPeriod(period)));
     }
-  }
-
-  /**
-   * @param {DrilldownRow[]} rows
-   * @param {Kpi} k
-   * @param {Record<string, string>} columns the column names the API sends with every drill-down
-   */
-  function drillTable(rows, k, columns) {
-    const ratio = k.kind === 'ratio' || k.kind === 'flow+ratio';
-    const counted = rows.filter((r) => r.x !== 0).length;
-    const shown = rows.slice(0, DRILL_MAX_ROWS);
-    const names = { columns, values: labels().drilldownValues, flagColumns: labels().drilldownFlagColumns };
-    return h('table', { class: 'data drill-table' },
-      h('caption', {}, `共 ${nf(0).format(rows.length)} 条${counted !== rows.length ? ` (计入 ${nf(0).format(counted)} 条)` : ''}${rows.length > DRILL_MAX_ROWS ? `, 仅显示前 ${DRILL_MAX_ROWS} 条` : ''}`),
-      h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, '序号'),
-        h('th', { scope: 'col' }, '主体'),
-        h('th', { scope: 'col' }, '标识'),
-        h('th', { scope: 'col', class: 'num' }, ratio ? '分子' : '计入'),
-        ratio ? h('th', { scope: 'col', class: 'num' }, '分母') : null,
-        h('th', { scope: 'col' }, '说明'))),
-      h('tbody', {}, shown.map((r, i) =>
-        h('tr', { class: r.x === 0 && !ratio ? 'not-counted' : undefined, dataset: { entity: r.entity } },
-          h('td', { class: 'num' }, i + 1),
-          h('td', {}, deps.entityLink(r.entity, r.name || r.entity)),
-          h('td', { class: 'mono' }, r.entity),
-          h('td', { class: 'num' }, nf(2).format(r.x)),
-          ratio ? h('td', { class: 'num' }, nf(2).format(r.y)) : null,
-          h('td', { class: 'muted', title: `来源事件: ${(r.eventIds ?? []).join(', ')}` }, [r.breakdown ? `${r.breakdown} · ` : '', detailText(r.detail, names) || `${(r.eventIds ?? []).length} 个来源事件`])))),
-    );
   }
 
   grainSwitch.addEventListener('click', (e) => {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seriesChartOption } from '../../dashboards/chart.js';
 import { asOfText, attainmentView, axisValue, detailText, flagLabel, formatValue, formatWithUnit, freshnessOf, periodName, periodShort, rangeFor, shanghaiToday, signed } from '../../dashboards/format.js';
 import { fileNameOf, queryString } from '../../dashboards/http.js';
 import { LABELS } from '../../contracts/labels.ts';
@@ -93,6 +94,25 @@ describe('the API helpers and the screens\' pure parts', () => {
     expect(freshnessOf(status(p('live'), p('rebuilding', 1200, 30)), LABELS.projectionStates)).toEqual({ state: 'behind', freshness: '重建中 · 落后 1,200 条 / 30 秒' });
     expect(freshnessOf(status(p('failed'), p('live')), LABELS.projectionStates)).toEqual({ state: 'failed', freshness: '投影故障: p-failed' });
     expect(freshnessOf(status(), LABELS.projectionStates).state).toBe('unknown');
+  });
+});
+
+describe('the series chart', () => {
+  const point = (period: string, value: number | null, target: number | null = null) => ({ period, start: '', end: '', value, target, attainment: value !== null && target ? value / target : null });
+  type Option = { series: Array<{ type: string; data: unknown[]; name: string }>; legend: { data: string[] }; xAxis: { data: string[] }; yAxis: { minInterval: number; axisLabel: { formatter: (v: number) => string } }; tooltip: { formatter: (items: Array<{ dataIndex: number }>) => string } };
+  it('draws a flow as bars and a stock as a line, with the target dashed only where there is one', () => {
+    const flow = seriesChartOption([point('2025-Q1', 1), point('2025-Q2', 2)], { unit: '次', kind: 'flow' }) as unknown as Option;
+    expect(flow.series.map((s) => s.type)).toEqual(['bar']);
+    expect(flow.legend.data).toEqual(['数值']);
+    expect(flow.yAxis.minInterval).toBe(1);
+    const stock = seriesChartOption([point('2025-Q1', 3, 6)], { unit: '家', kind: 'stock' }) as unknown as Option;
+    expect(stock.series.map((s) => [s.name, s.type])).toEqual([['数值', 'line'], ['目标', 'line']]);
+    expect(stock.xAxis.data).toEqual(['2025 Q1']);
+  });
+  it('writes axis ticks and the tooltip in Chinese numbers', () => {
+    const o = seriesChartOption([point('2025-Q3', 45_600, 91_200)], { unit: '家', kind: 'stock' }) as unknown as Option;
+    expect(o.yAxis.axisLabel.formatter(45_600)).toBe('4.56万');
+    expect(o.tooltip.formatter([{ dataIndex: 0 }])).toBe('2025年第3季度<br>数值: 4.56 万家<br>目标: 9.12 万家<br>完成率: 50%<br>点击查看明细');
   });
 });
 

@@ -74,10 +74,10 @@ export const DataQualityResponse = z
           systems: z.array(z.string()).describe('Systems it sent from (source.system)'),
           records: z.number().int().describe('Records stored from it'),
           recordsLast30Days: z.number().int().describe('Of those, recorded in the 30 days to the day'),
-          lastRecordedAt: z.string().describe('When its latest record was stored (ISO, UTC)'),
-          lastOccurred: z.string().describe('The latest business date among its records'),
+          lastRecordedAt: z.string().nullable().describe('When its latest record was stored (ISO, UTC); null when none was (only rejected records)'),
+          lastOccurred: z.string().nullable().describe('The latest business date among its records; null when none was stored'),
           cadenceDays: z.number().int().describe('Expected cadence: the source-overdue warning rule of the table in force (per unit, else its default)'),
-          daysSinceLast: z.number().int().describe('Days from its latest record to the day'),
+          daysSinceLast: z.number().int().nullable().describe('Days from its latest record to the day; null when none was stored'),
           overdue: z.boolean().describe('daysSinceLast beyond cadenceDays'),
           corrections: z.number().int().describe('Records that corrected an earlier one'),
           flagged: z.number().int().describe('Records stored with a data-quality flag'),
@@ -87,6 +87,12 @@ export const DataQualityResponse = z
             .array(z.object({ eventId: z.string(), flags: z.array(z.string()), recordedAt: z.string() }))
             .describe('Flagged records still without an explanation, oldest first (at most 50)'),
           flags: z.record(z.string(), z.number().int()).describe('Flagged records by flag (docs/ingest.md)'),
+          rejected: z.number().int().describe('Records it sent that ingest rejected (they left nothing in the store; counted by the ingest service)'),
+          rejectedLast30Days: z.number().int().describe('Of those, in the 30 days to the day'),
+          rejectedShare: z.number().nullable().describe('rejected ÷ (rejected + records stored), 0–1; null when it sent nothing'),
+          rejections: z
+            .array(z.object({ field: z.string(), reason: z.string(), count: z.number().int() }))
+            .describe('Rejected records by field and reason (the first issue of each), most frequent first (at most 10)'),
         }),
       )
       .describe('Per sending department, by name'),

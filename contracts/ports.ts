@@ -39,6 +39,23 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+/** Rejected records counted by sending department, record type, field and reason (one batch's rows). */
+export interface RejectionCount {
+  unit: string;
+  type: string;
+  field: string;
+  reason: string;
+  count: number;
+}
+
+/**
+ * Where the ingest service counts what it rejected: a rejected record leaves nothing in the event
+ * store, but the data-quality board shows each department's rejected share by reason.
+ */
+export interface RejectionLog {
+  record(counts: readonly RejectionCount[], recordedAt: string): Promise<void>;
+}
+
 export interface ReadStreamOptions {
   /** First version to return (inclusive, 0-based). */
   fromVersion?: number;

@@ -126,14 +126,14 @@ export function createApi(options) {
       return (await send(path, params, { accept: 'application/json' })).json();
     },
     /**
-     * An export's bytes, its file name and the instant its data is as of.
-     * @param {string} path under /api/v1/exports
+     * A file's bytes, its file name and the instant its data is as of.
+     * @param {string} path under /api/v1 (/exports/…, /reports/…)
      * @param {Params} params
      * @param {string} fallbackName
      * @returns {Promise<{ blob: Blob, name: string, asOf: string | null }>}
      */
     async download(path, params, fallbackName) {
-      const res = await send(`/exports${path}`, params, { fallback: '导出失败' });
+      const res = await send(path, params, { fallback: '导出失败' });
       const blob = await res.blob();
       return { blob, name: fileNameOf(res.headers.get('Content-Disposition'), fallbackName), asOf: res.headers.get('X-Brain-As-Of') };
     },

@@ -15,12 +15,13 @@ import { createLogin } from './login.js';
 import { createOverview } from './overview.js';
 import { createPoints } from './points.js';
 import { createProfiles } from './profile.js';
+import { createReports } from './reports.js';
 import { createScorecard } from './scorecard.js';
 import { createStatus, startClock } from './status.js';
 import { createTabs } from './tabs.js';
 
 const { api, download } = createApi({ onUnauthorized: (err) => login.expired(err) });
-const downloadExport = createDownloadExport(download);
+const downloadExport = createDownloadExport(download, '/exports');
 
 const login = createLogin({
   start,
@@ -49,6 +50,7 @@ const { selectTab } = createTabs((tab) => {
   if (tab.id === 'tab-scorecard') scorecard.loadIfEmpty();
   if (tab.id === 'tab-quality') dataQuality.load();
   if (tab.id === 'tab-points' && !document.querySelector('#points table')) points.load();
+  if (tab.id === 'tab-reports') reports.load();
 });
 
 // 一企一档 (entity profiles)
@@ -60,6 +62,8 @@ const scorecard = createScorecard({ api });
 const overview = createOverview({ api, catalog, openDetail: (id) => detail.open(id), onKpis: (kpis) => scorecard.fillLeadUnits(kpis) });
 const dataQuality = createDataQuality({ api, h, emptyState, errorState, nf });
 const points = createPoints({ api, h, emptyState, errorState, nf, entityLink: profiles.entityLink, downloadExport });
+// 监测评估报告 (periodic assessment reports)
+const reports = createReports({ api, h, emptyState, errorState, asOfText, download: createDownloadExport(download, '/reports') });
 
 wireExportMenu(downloadExport, 'sc-export-toggle', 'sc-export-status', scorecard.exportRequest);
 wireExportMenu(downloadExport, 'detail-export-toggle', 'detail-export-status', detail.exportRequest);

@@ -33,14 +33,18 @@ export function createDataQuality(deps) {
       h('th', { scope: 'row' }, u.unit, h('div', { class: 'muted' }, u.systems.join('、'))),
       h('td', { class: 'num' }, nf(0).format(u.records)),
       h('td', { class: 'num' }, nf(0).format(u.recordsLast30Days)),
-      h('td', {}, u.lastRecordedAt.slice(0, 10)),
-      h('td', { class: 'num' }, `${u.daysSinceLast} / ${u.cadenceDays} 天`),
+      h('td', {}, u.lastRecordedAt ? u.lastRecordedAt.slice(0, 10) : '—'),
+      h('td', { class: 'num' }, u.daysSinceLast === null ? '—' : `${u.daysSinceLast} / ${u.cadenceDays} 天`),
       h('td', {}, u.overdue ? h('span', { class: 'warn-badge warn-amber' }, '逾期未报') : h('span', { class: 'warn-badge warn-ok' }, '按期')),
       h('td', { class: 'num' }, nf(0).format(u.corrections)),
       h('td', { class: 'num' }, nf(0).format(u.flagged)),
       h('td', { class: 'num' }, nf(0).format(u.underReview - u.explained)),
       h('td', { class: 'num' }, nf(0).format(u.explained)),
       h('td', {}, flags.length === 0 ? h('span', { class: 'muted' }, '—') : h('ul', { class: 'flag-list' }, flags.map(([f, n]) => h('li', {}, `${flagLabel(f, labels())}: ${nf(0).format(n)}`)))),
+      h('td', { class: 'num' }, u.rejected === 0 ? '0' : `${nf(0).format(u.rejected)} (${nf(1).format((u.rejectedShare ?? 0) * 100)}%)`),
+      h('td', {}, u.rejections.length === 0
+        ? h('span', { class: 'muted' }, '—')
+        : h('ul', { class: 'flag-list' }, u.rejections.slice(0, 3).map((r) => h('li', { title: r.reason }, `${r.field}: ${r.reason} (${nf(0).format(r.count)})`)))),
     );
   }
 
@@ -57,13 +61,13 @@ export function createDataQuality(deps) {
     }
     if (mine !== seq) return;
     const parts = [
-      h('p', { class: 'muted' }, `截至 ${board.day}; 报送周期取预警规则 "数据逾期" (source-overdue) 的设定`),
+      h('p', { class: 'muted' }, `截至 ${board.day}; 报送周期取预警规则 "数据逾期" (source-overdue) 的设定; 退回: 入库时被拒绝的记录 (不入事件库, 由报送服务计数), 占比 = 退回 ÷ (退回 + 入库)`),
     ];
     parts.push(
       board.units.length === 0
         ? emptyState()
         : h('table', { class: 'data dq-table' },
-            h('thead', {}, h('tr', {}, ['报送部门', '记录数', '近 30 日', '最近报送', '距今 / 周期', '状态', '更正', '带标记', '待说明', '已说明', '标记明细'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', {}, h('tr', {}, ['报送部门', '记录数', '近 30 日', '最近报送', '距今 / 周期', '状态', '更正', '带标记', '待说明', '已说明', '标记明细', '退回 (占比)', '主要退回原因'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', {}, board.units.map(unitRow))),
     );
     parts.push(h('h3', {}, '同名不同信用代码的企业'));

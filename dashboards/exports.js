@@ -13,13 +13,15 @@ const FORMAT_NAMES = /** @type {Record<string, string>} */ ({ xlsx: 'Excel', csv
 /** @typedef {(path: string, params: Params, fallbackName: string) => Promise<{ name: string, asOf: string | null, bytes: number }>} DownloadExport */
 
 /**
- * Downloads through `download` (api.js) and saves the file under its Chinese name.
+ * Downloads through `download` (api.js) from under `base` (/exports, /reports) and saves the file
+ * under its Chinese name.
  * @param {(path: string, params: Params, fallbackName: string) => Promise<{ blob: Blob, name: string, asOf: string | null }>} download
+ * @param {string} base
  * @returns {DownloadExport}
  */
-export function createDownloadExport(download) {
+export function createDownloadExport(download, base) {
   return async (path, params, fallbackName) => {
-    const { blob, name, asOf } = await download(path, params, fallbackName);
+    const { blob, name, asOf } = await download(`${base}${path}`, params, fallbackName);
     const url = URL.createObjectURL(blob);
     const a = h('a', { href: url, download: name, hidden: true });
     document.body.append(a);

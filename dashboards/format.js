@@ -219,3 +219,32 @@ export function freshnessOf(s, stateNames) {
   }
   return { state: 'live', freshness: `实时 · 延迟 ${nf(0).format(lagSeconds)} 秒` };
 }
+
+const QUARTERS_ZH = ['一', '二', '三', '四'];
+
+/** 2025年, 2025年上半年, 2025年第三季度, 2025年9月. */
+export function periodLabel(/** @type {string} */ period) {
+  const [y, part] = period.split('-');
+  if (!part) return `${y}年`;
+  if (part.startsWith('H')) return `${y}年${part === 'H1' ? '上' : '下'}半年`;
+  if (part.startsWith('Q')) return `${y}年第${QUARTERS_ZH[Number(part.slice(1)) - 1]}季度`;
+  return `${y}年${Number(part)}月`;
+}
+
+/** Closed periods to choose from on a day (YYYY-MM-DD): the last 6 months, 4 quarters, 2 halves and 2 years, the last quarter first. */
+export function closedPeriods(/** @type {string} */ today) {
+  const y = Number(today.slice(0, 4));
+  const m = Number(today.slice(5, 7));
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  const quarters = [];
+  const q = y * 4 + Math.ceil(m / 3) - 1;
+  for (let i = 1; i <= 4; i++) quarters.push(`${Math.floor((q - i) / 4)}-Q${((q - i) % 4) + 1}`);
+  const months = [];
+  for (let i = 1; i <= 6; i++) {
+    const k = y * 12 + (m - 1) - i;
+    months.push(`${Math.floor(k / 12)}-${pad((k % 12) + 1)}`);
+  }
+  const h = y * 2 + (m <= 6 ? 0 : 1);
+  const halves = [1, 2].map((i) => `${Math.floor((h - i) / 2)}-H${((h - i) % 2) + 1}`);
+  return [...quarters, ...months, ...halves, String(y - 1), String(y - 2)];
+}

@@ -47,6 +47,7 @@ import { startTrickle, type Trickle } from './seed/trickle.ts';
 import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
 import { startMonitoring, type MonitoringRoot } from './monitoringRoot.ts';
 import { startReports, type ReportsRoot } from './reportsRoot.ts';
+import { createOlapRejectionLog, ensureRejectionTable } from './olap/rejectionLog.ts';
 import { createReportsRouter } from './api/reportsRouter.ts';
 
 export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
@@ -214,6 +215,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const needsOlap = services.has('projector') || services.has('api');
   const olap = needsOlap ? await openOlap(config) : undefined;
   if (olap) stops.push(() => olap.close());
+  // Rejected records are counted in the engine for the data-quality board (read where the API runs).
+  if (olap) await ensureRejectionTable(olap);
 
   let runner: ProjectionRunner | undefined;
   if (services.has('projector') && olap) {
@@ -262,7 +265,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     stops.push(() => relay!.stop());
   }
 
-  const ingest = services.has('ingest') && store ? createIngestService({ store, personSalt: personSalt(config) }) : undefined;
+  const ingest =
+    services.has('ingest') && store
+      ? createIngestService({
+          store,
+          personSalt: personSalt(config),
+          // Where this process has the engine: a distributed ingest-only process does not count them.
+          ...(olap ? { rejections: createOlapRejectionLog(olap), onRejectionLogError: (err: unknown) => log.warn({ err }, 'could not count rejected records for the data-quality board') } : {}),
+        })
+      : undefined;
   // KPI tables: materialized where projections run, read on the viewers' own session where the API runs.
   const kpiTables = olap && (services.has('api') || runner) ? await startKpiTables({ openOlap: () => openOlap(config), runner, log, metrics }) : undefined;
   if (kpiTables) stops.push(() => kpiTables.stop());

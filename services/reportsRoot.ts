@@ -29,14 +29,13 @@ export function startReports(options: {
   now?: () => Date;
   log?: ReportSchedulerLog;
 }): ReportsRoot {
-  let service: ReportService;
   const builder = createReportBuilder({
     kpis: options.kpis,
     olap: options.olap,
     rulesAt: async (at) => (await options.rules.at(at)).rules,
     issued: (period, by) => service.issued(period, by),
   });
-  service = createReportService({
+  const service: ReportService = createReportService({
     store: options.store,
     build: (period, asOf) => builder.build(period, asOf),
     version: async () => String((await options.store.head()).position),

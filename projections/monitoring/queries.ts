@@ -139,7 +139,7 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
       // "The last 30 days" end at the as-of instant, or now (not at the far end "as known now" stands for).
       const p = { asOf: at, day, ref: asOfParam(asOf ?? new Date()) };
       const explained = `(SELECT DISTINCT explains FROM fact_explanations WHERE recorded_at <= {asOf:DateTime64(3)})`;
-      const [units, flags, names, awaiting] = await Promise.all([
+      const [units, flags, names, awaiting, rejectedUnits, reasons] = await Promise.all([
         olap.query<{ unit: string; systems: string[]; records: number; recent: number; last_recorded: string; last_occurred: string; corrections: number; flagged: number; review: number; explained: number }>(
           `SELECT s.unit AS unit, arraySort(groupUniqArray(s.system)) AS systems, count() AS records,
              countIf(s.recorded_at > {ref:DateTime64(3)} - INTERVAL 30 DAY) AS recent,
@@ -171,16 +171,39 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
            ORDER BY unit, fact_source_records.recorded_at, event_id LIMIT 50 BY unit ${QUERY_SETTINGS}`,
           p,
         ),
+        // Counted by the ingest service (services/olap/rejectionLog.ts): rejected records leave no event.
+        olap.query<{ unit: string; n: number; recent: number }>(
+          `SELECT unit, sum(count) AS n, sumIf(count, recorded_at > {ref:DateTime64(3)} - INTERVAL 30 DAY) AS recent
+           FROM ingest_rejections WHERE recorded_at <= {asOf:DateTime64(3)} GROUP BY unit ORDER BY unit`,
+          p,
+        ),
+        olap.query<{ unit: string; field: string; reason: string; n: number }>(
+          `SELECT unit, field, reason, sum(count) AS n FROM ingest_rejections WHERE recorded_at <= {asOf:DateTime64(3)}
+           GROUP BY unit, field, reason ORDER BY unit, n DESC, field, reason LIMIT 10 BY unit`,
+          p,
+        ),
       ]);
       const overdueRule = rules.find((r): r is Extract<WarningRule, { kind: 'source-overdue' }> => r.kind === 'source-overdue');
       const dayMs = Date.parse(`${day}T00:00:00Z`);
       return {
         asOf: asOf ?? null,
         day,
-        units: units.map((u) => {
-          const cadenceDays = overdueRule ? (overdueRule.cadenceDays[u.unit] ?? overdueRule.defaultCadenceDays) : 0;
+        units: [...new Set([...units.map((u) => u.unit), ...rejectedUnits.map((r) => r.unit)])].sort().map((name) => {
+          const cadenceDays = overdueRule ? (overdueRule.cadenceDays[name] ?? overdueRule.defaultCadenceDays) : 0;
+          const rej = rejectedUnits.find((r) => r.unit === name);
+          const rejected = { rejected: Number(rej?.n ?? 0), rejectedLast30Days: Number(rej?.recent ?? 0) };
+          const rejections = reasons.filter((r) => r.unit === name).map((r) => ({ field: r.field, reason: r.reason, count: Number(r.n) }));
+          const u = units.find((x) => x.unit === name);
+          if (!u) {
+            // A department all of whose records were rejected: nothing stored, so no cadence to measure.
+            return {
+              unit: name, systems: [], records: 0, recordsLast30Days: 0, lastRecordedAt: null, lastOccurred: null, cadenceDays, daysSinceLast: null, overdue: false,
+              corrections: 0, flagged: 0, underReview: 0, explained: 0, awaitingExplanation: [], flags: {}, ...rejected, rejectedShare: rejected.rejected > 0 ? 1 : null, rejections,
+            };
+          }
           const lastDay = shanghaiDate(instant(u.last_recorded));
           const daysSinceLast = Math.max(0, Math.round((dayMs - Date.parse(`${lastDay}T00:00:00Z`)) / 86_400_000));
+          const sent = rejected.rejected + Number(u.records);
           return {
             unit: u.unit,
             systems: u.systems,
@@ -197,6 +220,9 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
             explained: Number(u.explained),
             awaitingExplanation: awaiting.filter((a) => a.unit === u.unit).map((a) => ({ eventId: a.event_id, flags: a.flags, recordedAt: instant(a.recorded) })),
             flags: Object.fromEntries(flags.filter((f) => f.unit === u.unit).map((f) => [f.flag, Number(f.n)])),
+            ...rejected,
+            rejectedShare: sent > 0 ? rejected.rejected / sent : null,
+            rejections,
           };
         }),
         duplicateNames: names.map((n) => ({ name: n.name, usccs: n.usccs })),

@@ -107,9 +107,9 @@ export function describeKpi(k: KpiFigures, kpi: KpiDefinition): string[] {
   // Components the catalog labels (amounts, counts), unless the movement already told them.
   const labels = kpi.components ?? {};
   const comps = Object.entries(k.components)
-    .filter(([key, val]) => labels[key] !== undefined && val !== null && !k.movement?.reasons.some((r) => r.count > 0 && labels[key] === r.label))
+    .filter(([key, val]) => labels[key] !== undefined && val !== null && !k.movement?.reasons.some((r) => labels[key] === r.label))
     .map(([key, val]) => `${labels[key]} ${formatNumber(val!)}`);
-  if (comps.length && !k.movement) out.push(`其中：${comps.join('，')}。`);
+  if (comps.length) out.push(`其中：${comps.join('，')}。`);
   if (k.target !== null) {
     let t = `目标 ${withUnit(k.target, k.unit)}`;
     if (k.attainment !== null) t += `，完成 ${pct(k.attainment)}`;

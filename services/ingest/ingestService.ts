@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConflictError, IllegalStateError, ValidationError, type FieldIssue } from '../../contracts/errors.ts';
 import { EVENT_DEFINITIONS, isIngestEventType, type DomainEvent, type RecordedEvent, type SourceContext } from '../../contracts/events/index.ts';
 import { IngestRecord, type IngestReport, type RecordOutcome } from '../../contracts/ingest.ts';
-import type { AppendRequest, EventStore, ExpectedVersion } from '../../contracts/ports.ts';
+import type { AppendRequest, EventStore, ExpectedVersion, RejectionCount, RejectionLog } from '../../contracts/ports.ts';
 import { POLICIES, withRetry, type RetryPolicy } from '../../contracts/retry.ts';
 import type { ContextEvent, ContextRecord, DecideContext, Decider, Facts, PrepareContext } from './decider.ts';
 import { DECIDERS } from './deciders.ts';
@@ -42,6 +42,34 @@ export interface IngestServiceDeps {
   appendRetry?: RetryPolicy;
   /** Told of each such retry (the composition root logs it). */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+  /** Counts of rejected records for the data-quality board; a failure to count never fails the ingest. */
+  rejections?: RejectionLog;
+  /** Told when counting rejections failed (the composition root logs it). */
+  onRejectionLogError?: (err: unknown) => void;
+}
+
+/** The sending department of a raw record, whatever else is wrong with it. */
+const NO_UNIT = '(未注明单位)';
+/** Array positions in a field path (`data.owners[1].uscc`, `data.owners.1.uscc`) dropped, so counts group by field. */
+const fieldKey = (field: string) => field.replace(/\[\d+\]/g, '').replace(/\.\d+(?=\.|$)/g, '');
+
+/** One batch's rejected records counted by department, type, field and reason (the first issue of each). */
+export function countRejections(records: readonly unknown[], results: readonly RecordOutcome[]): RejectionCount[] {
+  const counts = new Map<string, RejectionCount>();
+  results.forEach((r, i) => {
+    if (r?.status !== 'rejected') return;
+    const raw = records[i] as { type?: unknown; source?: { unit?: unknown } } | null | undefined;
+    const unit = typeof raw?.source?.unit === 'string' && raw.source.unit.trim() ? raw.source.unit.trim().slice(0, 64) : NO_UNIT;
+    const type = typeof raw?.type === 'string' ? raw.type.slice(0, 64) : '(无类型)';
+    const issue = r.issues[0];
+    const field = fieldKey(issue?.field ?? '(record)').slice(0, 120);
+    const reason = (issue?.reason ?? r.code ?? 'rejected').slice(0, 120);
+    const key = [unit, type, field, reason].join('\u0000');
+    const c = counts.get(key);
+    if (c) c.count++;
+    else counts.set(key, { unit, type, field, reason, count: 1 });
+  });
+  return [...counts.values()];
 }
 
 // Deciders differ by context; the service routes each record to its context's decider, so the
@@ -303,6 +331,9 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
         if (r.quality?.length) flagged++;
       } else if (r.status === 'duplicate') duplicates++;
       else rejected++;
+    }
+    if (rejected > 0 && deps.rejections) {
+      await deps.rejections.record(countRejections(records, results), ctx.recordedAt).catch((err: unknown) => deps.onRejectionLogError?.(err));
     }
     const head = await store.head();
     return { received: records.length, accepted, duplicates, rejected, flagged, position: head.position, results };

@@ -66,9 +66,9 @@ export async function platformSetup(data: string): Promise<{ port: number; olapP
 export function startService(name: string, env: Record<string, string>, args: readonly string[] = ['start', '--no-seed', '--no-trickle']): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/cli/main.ts'), ...args], {
     cwd: root,
-    // The early-warning monitor appends events of its own; these tests count the store's events
-    // exactly, so it is off unless a test turns it on (test/platform/start.test.ts does).
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', LOG_JSON: '1', WARNINGS: 'false', ...env },
+    // The early-warning monitor and the report scheduler append events of their own; these tests count
+    // the store's events exactly, so both are off unless a test turns them on (test/platform/start.test.ts does).
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', LOG_JSON: '1', WARNINGS: 'false', REPORTS: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -11,6 +11,9 @@ import type { RecordedEvent } from '../../contracts/events/index.ts';
 import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 import { FIRMS, HAND_EVENTS, uscc } from '../fixtures/kpi/handFixture.ts';
 import { useKpiServer } from '../support/kpiServer.ts';
+import { createIngestService } from '../../services/ingest/ingestService.ts';
+import { createOlapRejectionLog } from '../../services/olap/rejectionLog.ts';
+import { registered, SOURCE } from '../fixtures/ingest/records.ts';
 
 const server = useKpiServer(HAND_EVENTS);
 
@@ -86,6 +89,40 @@ describe('the data-quality board', () => {
     const earlier = (await board(`?asOf=${encodeURIComponent(new Date(Date.parse(now) - 60_000).toISOString())}`)).body;
     expect(earlier.units.map((u) => u.unit)).toEqual(['测试夹具']);
     expect(earlier.duplicateNames).toEqual([]);
+  });
+
+  it('shows each department\'s rejected share by field and reason, counted by the ingest service though nothing was stored', async () => {
+    const s = server();
+    const before = new Date().toISOString();
+    const head = (await s.store.head()).events;
+    const ingest = createIngestService({ store: s.store, personSalt: 'test', rejections: createOlapRejectionLog(s.olap) });
+    const from = { system: '登记系统', unit: '市场监管局' };
+    const report = await ingest.ingest(
+      [
+        registered(990_101, { uscc: '123' }), // rejected: data.uscc
+        registered(990_102, { uscc: '456' }), // rejected: data.uscc
+        registered(990_103), // stored
+        { type: 'EnterpriseRegistered', source: { system: '登记系统' }, data: {} }, // rejected, no unit
+      ].map((r) => ({ ...r, source: (r as { source: object }).source === SOURCE ? from : (r as { source: object }).source })),
+      { actor: 'test' },
+    );
+    expect(report).toMatchObject({ received: 4, accepted: 1, rejected: 3 });
+    await s.caughtUp();
+    const after = (await board()).body;
+    const unit = after.units.find((u) => u.unit === '市场监管局')!;
+    // 2 rejected of 3 sent: 2 ÷ (2 + 1 stored).
+    expect(unit).toMatchObject({ records: 1, rejected: 2, rejectedLast30Days: 2 });
+    expect(unit.rejectedShare).toBeCloseTo(2 / 3, 10);
+    expect(unit.rejections).toHaveLength(1);
+    expect(unit.rejections[0]).toMatchObject({ field: 'data.uscc', count: 2 });
+    expect(unit.rejections[0]!.reason.length).toBeGreaterThan(0);
+    // A record without a unit: its own row, nothing stored, nothing to measure a cadence by.
+    const anonymous = after.units.find((u) => u.unit === '(未注明单位)')!;
+    expect(anonymous).toMatchObject({ records: 0, rejected: 1, rejectedShare: 1, lastRecordedAt: null, daysSinceLast: null, overdue: false });
+    // The rejected records left nothing in the store, and as known before they were sent the board shows none.
+    expect((await s.store.head()).events).toBe(head + 1);
+    const earlier = (await board(`?asOf=${encodeURIComponent(before)}`)).body;
+    expect(earlier.units.every((u) => u.rejected === 0)).toBe(true);
   });
 
   it('refuses a bad asOf and an unknown parameter, and needs a key', async () => {

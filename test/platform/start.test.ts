@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiToday } from '../../contracts/dates.ts';
 import { KPI_CATALOG } from '../../contracts/kpis.ts';
+import { lastClosedPeriods } from '../../services/reports/scheduler.ts';
 import { freePort, getJson, startService, tempDir, waitReady, type ServiceProcess } from '../distributed/processes.ts';
 
 /**
@@ -39,6 +42,14 @@ function brain(args: string[], env: Record<string, string>): Promise<{ status: n
   });
 }
 
+/** Runs a tool without blocking this process (see brain()). */
+function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
+
 describe('npm start on an empty data folder', () => {
   const data = tempDir('brain-start-');
   let env: Record<string, string>;
@@ -60,7 +71,7 @@ describe('npm start on an empty data folder', () => {
 
   beforeAll(async () => {
     const [port, olapPort] = [await freePort(), await freePort()];
-    env = { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false', WARNINGS: 'true' };
+    env = { DATA_DIR: data, PORT: String(port), OLAP_PORT: String(olapPort), TRICKLE: 'false', WARNINGS: 'true', REPORTS: 'true' };
     base = `http://127.0.0.1:${port}`;
     olapBase = `http://127.0.0.1:${olapPort}`;
     platform = startService('platform', { ...env, LOG_LEVEL: 'info' }, ['start', '--no-trickle']);
@@ -102,6 +113,37 @@ describe('npm start on an empty data folder', () => {
     // Evaluations wait for the seeding to end: nothing was raised on half a history and cleared since.
     expect((await getJson<Answer>(`${base}/api/v1/warnings?status=cleared`, keys.viewer!)).warnings).toEqual([]);
   }, 240_000);
+
+  it('issues the reports of the periods just closed; the last full quarter downloads as PDF and XLSX that poppler and LibreOffice open', async () => {
+    const quarter = lastClosedPeriods(shanghaiToday())[1]!;
+    type Issued = { period: string; asOf: string; sha256: { xlsx: string; pdf: string } };
+    let issued: Issued | undefined;
+    for (const deadline = Date.now() + 600_000; !issued; ) {
+      issued = (await getJson<{ reports: Issued[] }>(`${base}/api/v1/reports`, keys.viewer!)).reports.find((r) => r.period === quarter);
+      if (!issued && Date.now() > deadline) throw new Error(`the report of ${quarter} was not issued`);
+      if (!issued) await new Promise((r) => setTimeout(r, 1000));
+    }
+    const dir = tempDir('brain-start-report-');
+    for (const format of ['pdf', 'xlsx'] as const) {
+      const res = await fetch(`${base}/api/v1/reports/${quarter}?format=${format}&asOf=${encodeURIComponent(issued.asOf)}`, { headers: { authorization: `Bearer ${keys.viewer}` } });
+      expect(res.status).toBe(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      // The same bytes as issued on schedule (and as the files in DATA_DIR/reports).
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(issued.sha256[format]);
+      expect(readFileSync(path.join(data, 'reports', `${quarter}.${format}`)).equals(bytes)).toBe(true);
+      writeFileSync(path.join(dir, `report.${format}`), bytes);
+    }
+    const text = await run('pdftotext', [path.join(dir, 'report.pdf'), '-']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain('长江新区科技创新监测评估报告');
+    expect(text.stdout).toContain('有效期内高新技术企业数');
+    const png = await run('pdftoppm', ['-r', '30', '-png', '-f', '1', '-l', '1', path.join(dir, 'report.pdf'), path.join(dir, 'page')]);
+    expect(png.status, png.stderr).toBe(0);
+    expect(statSync(path.join(dir, 'page-1.png')).size).toBeGreaterThan(1000);
+    const lo = await run('soffice', [`-env:UserInstallation=file://${path.join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, path.join(dir, 'report.xlsx')]);
+    expect(lo.status, lo.stderr).toBe(0);
+    expect(statSync(path.join(dir, 'report.pdf')).size).toBeGreaterThan(1000);
+  }, 900_000);
 
   it('answers every KPI of the catalog, P1 and P2, with a latest value and a non-empty series', async () => {
     const { kpis } = await getJson<{ kpis: Array<{ id: string; priority: string; latest: { value: number | null } | null }> }>(`${base}/api/v1/kpis`, keys.viewer!);

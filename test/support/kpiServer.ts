@@ -35,6 +35,7 @@ import { dashboardsRouter } from '../../services/http/dashboards.ts';
 import type { EvaluationSummary } from '../../services/monitoring/monitor.ts';
 import { startMonitoring, type MonitoringRoot } from '../../services/monitoringRoot.ts';
 import { startReports, type ReportsRoot } from '../../services/reportsRoot.ts';
+import { ensureRejectionTable } from '../../services/olap/rejectionLog.ts';
 import { createReportsRouter } from '../../services/api/reportsRouter.ts';
 import { freshOlap, sameDatabase } from './olap.ts';
 
@@ -85,6 +86,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
   const store: EventStore = createSqliteEventStore({ path: path.join(dir, 'store.sqlite'), synchronous: 'NORMAL' });
   for (const e of events) await store.append(e.streamId, [stripPositions(e)]);
   const olap = await freshOlap('kpis');
+  await ensureRejectionTable(olap);
   let runner: ProjectionRunner | undefined;
   let server: http.Server | undefined;
   let viewer: OlapClient | undefined;

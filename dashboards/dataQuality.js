@@ -67,7 +67,7 @@ export function createDataQuality(deps) {
       board.units.length === 0
         ? emptyState()
         : h('table', { class: 'data dq-table' },
-            h('thead', {}, h('tr', {}, ['报送部门', '记录数', '近 30 日', '最近报送', '距今 / 周期', '状态', '更正', '带标记', '待说明', '已说明', '标记明细', '退回 (占比)', '主要退回原因'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', {}, h('tr', {}, ['报送部门', '记录数', '近 30 日', '最近报送', '业务日期距今 / 周期', '状态', '更正', '带标记', '待说明', '已说明', '标记明细', '退回 (占比)', '主要退回原因'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', {}, board.units.map(unitRow))),
     );
     parts.push(h('h3', {}, '同名不同信用代码的企业'));

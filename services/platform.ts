@@ -47,6 +47,7 @@ import { startTrickle, type Trickle } from './seed/trickle.ts';
 import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
 import { startMonitoring, type MonitoringRoot } from './monitoringRoot.ts';
 import { startReports, type ReportsRoot } from './reportsRoot.ts';
+import { fileSampleExplanations } from './seed/sampleExplanations.ts';
 import { createOlapRejectionLog, ensureRejectionTable } from './olap/rejectionLog.ts';
 import { createReportsRouter } from './api/reportsRouter.ts';
 
@@ -453,6 +454,26 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             writeSeedState(marker, { state: 'running', since: new Date().toISOString(), enterprises });
             const summary = await runSeed({ ingest, log, history: { enterprises }, onProgress: options.onSeedProgress });
             writeSeedState(marker, { state: 'complete', at: new Date().toISOString(), enterprises, ...summary });
+            // The sample departments explain some of the records filing review flagged (填报说明).
+            // Part of the monitoring sample: WARNINGS=false leaves the store to the departments' records.
+            const m = monitoring;
+            const live = runner;
+            if (m && live && config.WARNINGS) {
+              void fileSampleExplanations({
+                caughtUp: async () => {
+                  const head = (await store.head()).position;
+                  return (await live.status()).every((st) => st.state === 'live' && st.checkpoint >= head);
+                },
+                awaiting: async () => {
+                  const board = await m.queries.dataQuality({ rules: (await m.rules.current()).rules });
+                  return board.units.flatMap((u) => u.awaitingExplanation.map((a) => ({ eventId: a.eventId, unit: u.unit, flags: a.flags })));
+                },
+                file: (body, actor) => m.api.explanations.file(body, actor),
+                stopped: () => stopped,
+              })
+                .then((n) => log.info(`sample data: ${n} flagged records explained (填报说明)`))
+                .catch((err: unknown) => log.warn({ err }, 'sample explanations failed'));
+            }
           }
           if (wantTrickle) {
             trickle = startTrickle({ ingest: (records) => ingest.ingest(records, { actor: 'system:trickle' }) });

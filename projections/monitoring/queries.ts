@@ -197,12 +197,14 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
           if (!u) {
             // A department all of whose records were rejected: nothing stored, so no cadence to measure.
             return {
-              unit: name, systems: [], records: 0, recordsLast30Days: 0, lastRecordedAt: null, lastOccurred: null, cadenceDays, daysSinceLast: null, overdue: false,
+              unit: name, systems: [], records: 0, recordsLast30Days: 0, lastRecordedAt: null, lastOccurred: null, cadenceDays, daysSinceLast: null, daysSinceLastSent: null, overdue: false,
               corrections: 0, flagged: 0, underReview: 0, explained: 0, awaitingExplanation: [], flags: {}, ...rejected, rejectedShare: rejected.rejected > 0 ? 1 : null, rejections,
             };
           }
-          const lastDay = shanghaiDate(instant(u.last_recorded));
-          const daysSinceLast = Math.max(0, Math.round((dayMs - Date.parse(`${lastDay}T00:00:00Z`)) / 86_400_000));
+          // The rule's measure: the latest business date (a department sending only old data is behind too).
+          const daysSinceLast = Math.max(0, Math.round((dayMs - Date.parse(`${u.last_occurred}T00:00:00Z`)) / 86_400_000));
+          const sentDay = shanghaiDate(instant(u.last_recorded));
+          const daysSinceLastSent = Math.max(0, Math.round((dayMs - Date.parse(`${sentDay}T00:00:00Z`)) / 86_400_000));
           const sent = rejected.rejected + Number(u.records);
           return {
             unit: u.unit,
@@ -213,6 +215,7 @@ export function createMonitoringQueries(olap: OlapClient, kpis: KpiQueries): Mon
             lastOccurred: u.last_occurred,
             cadenceDays,
             daysSinceLast,
+            daysSinceLastSent,
             overdue: cadenceDays > 0 && daysSinceLast > cadenceDays,
             corrections: Number(u.corrections),
             flagged: Number(u.flagged),

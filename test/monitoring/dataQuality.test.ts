@@ -55,7 +55,9 @@ describe('the data-quality board', () => {
 
     const after = (await board()).body;
     const stats = after.units.find((u) => u.unit === '统计局')!;
-    expect(stats).toMatchObject({ systems: ['统计直报'], records: 3, recordsLast30Days: 3, corrections: 1, flagged: 1, underReview: 1, overdue: false, daysSinceLast: 0 });
+    // Sent today, but its latest business date is 2025-06-01: behind its cadence by the rule's measure.
+    expect(stats).toMatchObject({ systems: ['统计直报'], records: 3, recordsLast30Days: 3, corrections: 1, flagged: 1, underReview: 1, overdue: true, daysSinceLastSent: 0, lastOccurred: '2025-06-01' });
+    expect(stats.daysSinceLast).toBeGreaterThan(120);
     expect(stats.flags).toEqual({ 'review:rdExpense-over-revenue': 1 });
     expect(after.duplicateNames).toEqual([{ name: '阳光智能', usccs: [FIRMS.A, uscc('91420117MA4KY0009')].sort() }]);
 

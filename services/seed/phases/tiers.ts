@@ -372,13 +372,20 @@ function listings(ctx: Ctx, pools: Pools): void {
   }
 }
 
+/**
+ * The sample's late department: 投促局 has sent nothing for this many days before the history's last
+ * day, so a first start shows a department behind its cadence (the source-overdue rule's 120 days) on
+ * the data-quality board and as a warning.
+ */
+const SETTLEMENTS_SILENT_DAYS = 150;
+
 function settlements(ctx: Ctx): void {
   const { world, out, to, scale } = ctx;
   const rng = ctx.rng.fork('settle');
   const candidates = world.firms.filter((f) => f.origin === '招商' && f.inFrom >= ctx.from);
   for (const firm of rng.sample(candidates, Math.round(48 * scale))) {
     const day = workday(firm.inFrom + rng.int(0, 60));
-    if (day > to || !activeAt(firm, day)) continue;
+    if (day > to - SETTLEMENTS_SILENT_DAYS || !activeAt(firm, day)) continue;
     const settlementType = rng.weighted([['区域总部', 15], ['功能性总部', 10], ['研发中心', 25], ['链主', 10], ['配套', 40]] as const);
     out.emit(day, 'EnterpriseSettled', { uscc: firm.uscc, settlementType, settledOn: isoOf(day), parent: `${rng.pick(['深圳', '上海', '北京', '杭州', '苏州'])}${brandName(rng)}${rng.pick(['集团', '控股集团', '科技集团'])}有限公司` }, { system: '部门填报', unit: '投促局', batch: monthBatch('ZSYZ', day) });
   }

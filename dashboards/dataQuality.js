@@ -8,6 +8,7 @@
 /** @typedef {Board['units'][number]} UnitRow */
 
 import { flagLabel } from './format.js';
+import { labels } from './labels.js';
 
 /**
  * Wires the 数据质量 tab (app.js passes in its helpers).
@@ -39,7 +40,7 @@ export function createDataQuality(deps) {
       h('td', { class: 'num' }, nf(0).format(u.flagged)),
       h('td', { class: 'num' }, nf(0).format(u.underReview - u.explained)),
       h('td', { class: 'num' }, nf(0).format(u.explained)),
-      h('td', {}, flags.length === 0 ? h('span', { class: 'muted' }, '—') : h('ul', { class: 'flag-list' }, flags.map(([f, n]) => h('li', {}, `${flagLabel(f)}: ${nf(0).format(n)}`)))),
+      h('td', {}, flags.length === 0 ? h('span', { class: 'muted' }, '—') : h('ul', { class: 'flag-list' }, flags.map(([f, n]) => h('li', {}, `${flagLabel(f, labels())}: ${nf(0).format(n)}`)))),
       h('td', { class: 'num' }, u.rejected === 0 ? '0' : `${nf(0).format(u.rejected)} (${nf(1).format((u.rejectedShare ?? 0) * 100)}%)`),
       h('td', {}, u.rejections.length === 0
         ? h('span', { class: 'muted' }, '—')

@@ -125,28 +125,99 @@ export function shanghaiToday(now = new Date()) {
 }
 
 /**
- * Chinese names of the data-quality flags (docs/ingest.md); others are shown as sent.
- * @type {Record<string, string>}
+ * A data-quality flag's Chinese label (GET /api/v1/labels), by family for identifier checks
+ * (uscc-check:seller.uscc → 信用代码校验位错误 (seller.uscc)); unknown flags as sent.
+ * @param {string} flag
+ * @param {{ dataQualityFlags: Record<string, string>, dataQualityFlagFamilies: Record<string, string> }} labels
  */
-export const FLAG_LABELS = {
-  'review:rdExpense-over-revenue': '研发费用高于营业收入',
-  'review:rdExpense-yoy': '研发费用同比 3 倍以上',
-  'review:revenue-yoy': '营业收入同比 3 倍以上',
-  'review:revenue-implausible': '营业收入异常偏大',
-  'review:hte-without-rd': '高企认定但前三年无研发费用',
-  'implausible:techStaff': '科技人员多于从业人员',
-};
+export function flagLabel(flag, labels) {
+  const name = labels.dataQualityFlags[flag];
+  if (name) return name;
+  for (const [prefix, family] of Object.entries(labels.dataQualityFlagFamilies)) {
+    if (flag.startsWith(prefix)) return `${family} (${flag.slice(prefix.length)})`;
+  }
+  return flag;
+}
 
 /**
- * A flag's Chinese label, with its prefix family for unknown ones (uscc-check:…, patent-check:…).
- * @param {string} flag
+ * An instant as a Beijing date and time (数据截至 …).
+ * @param {string | null | undefined} iso
  */
-export function flagLabel(flag) {
-  if (FLAG_LABELS[flag]) return FLAG_LABELS[flag];
-  if (flag.startsWith('uscc-check:')) return `信用代码校验位错误 (${flag.slice(11)})`;
-  if (flag.startsWith('patent-check:')) return `专利号校验位错误 (${flag.slice(13)})`;
-  if (flag.startsWith('hightech-criteria:')) return `不满足高企认定条件 (${flag.slice(18)})`;
-  return flag;
+export function asOfText(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
+}
+
+/**
+ * A drill-down row's KPI-specific columns as one line: "街道: 阳逻街 · 变动: 新认定 · 规上: 是".
+ * Column names come from `columns` (the drill-down's labels), coded values and 0/1 columns
+ * from the API's label tables.
+ * @param {Record<string, unknown> | null | undefined} detail
+ * @param {{ columns: Record<string, string>, values: Record<string, Record<string, string>>, flagColumns: readonly string[] }} labels
+ */
+export function detailText(detail, labels) {
+  return Object.entries(detail ?? {})
+    .filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
+    .map(([key, v]) => `${labels.columns[key] ?? key}: ${detailValue(key, v, labels)}`)
+    .join(' · ');
+}
+
+/**
+ * @param {string} key
+ * @param {unknown} v
+ * @param {{ values: Record<string, Record<string, string>>, flagColumns: readonly string[] }} labels
+ */
+function detailValue(key, v, labels) {
+  const names = labels.values[key];
+  if (names && typeof v === 'string') return names[v] ?? v;
+  if (typeof v === 'boolean' || labels.flagColumns.includes(key)) return v && v !== '0' ? '是' : '否';
+  if (Array.isArray(v)) return v.join('、');
+  if (typeof v === 'object' && v !== null) return Object.values(v).filter((x) => x !== null && x !== '').join(' ');
+  if (typeof v === 'number') return nf(2).format(v);
+  return String(v);
+}
+
+/**
+ * The months a series covers at a grain: two years of months or quarters, else from 2023.
+ * @param {string} grain
+ * @param {string} [today] YYYY-MM-DD, Beijing
+ * @returns {{ from: string, to: string }}
+ */
+export function rangeFor(grain, today = shanghaiToday()) {
+  const y = Number(today.slice(0, 4));
+  const month = today.slice(0, 7);
+  switch (grain) {
+    case 'month': {
+      const m = Number(today.slice(5, 7));
+      const start = new Date(Date.UTC(y, m - 1 - 23, 1));
+      return { from: start.toISOString().slice(0, 7), to: month };
+    }
+    case 'quarter':
+      return { from: `${y - 2}-01`, to: month };
+    default:
+      return { from: `${Math.min(2023, y - 3)}-01`, to: month };
+  }
+}
+
+/**
+ * The freshness line of a status answer: the dot's state and the text.
+ * @param {{ projections?: Array<{ name: string, state: string, lagEvents: number, lagSeconds: number }> }} s
+ * @param {Record<string, string>} stateNames
+ * @returns {{ state: 'live' | 'behind' | 'failed' | 'unknown', freshness: string }}
+ */
+export function freshnessOf(s, stateNames) {
+  const projections = s.projections ?? [];
+  const failed = projections.filter((p) => p.state === 'failed');
+  const behind = projections.filter((p) => p.state !== 'live' && p.state !== 'failed');
+  const lagEvents = Math.max(0, ...projections.map((p) => Number(p.lagEvents) || 0));
+  const lagSeconds = Math.max(0, ...projections.map((p) => Number(p.lagSeconds) || 0));
+  if (projections.length === 0) return { state: 'unknown', freshness: '无投影状态' };
+  if (failed.length > 0) return { state: 'failed', freshness: `投影故障: ${failed.map((p) => p.name).join('、')}` };
+  if (behind.length > 0 || lagEvents > 0) {
+    const first = behind[0]?.state;
+    return { state: 'behind', freshness: `${(first && stateNames[first]) || '追赶中'} · 落后 ${nf(0).format(lagEvents)} 条 / ${nf(0).format(lagSeconds)} 秒` };
+  }
+  return { state: 'live', freshness: `实时 · 延迟 ${nf(0).format(lagSeconds)} 秒` };
 }
 
 const QUARTERS_ZH = ['一', '二', '三', '四'];

@@ -1,3 +1,4 @@
+// @ts-check
 // 一企一档: the entity profile screen (search box, results, one firm's file) over
 // GET /api/v1/entities and GET /api/v1/entities/:id. Plain ES module, loaded by app.js, which
 // passes in its DOM and API helpers. Every node is built with h() (text, never innerHTML).
@@ -6,11 +7,21 @@
 //   #entity/<id>[?asOf=YYYY-MM-DD]   one profile
 //   #entities[?q=<fragment>]         the search tab with its results
 
+import { labels } from './labels.js';
+
+/** @typedef {import('../contracts/entities.ts').EntityProfile} EntityProfile */
+/** @typedef {import('../contracts/entities.ts').EntitySearchResult} EntitySearchResult */
+/** @typedef {import('../contracts/entities.ts').EntityTagView} EntityTagView */
+/** @typedef {{ view: 'entity', id: string, asOf: string } | { view: 'search', q: string }} EntityRoute */
+
 const SEARCH_LIMIT = 50;
-const ENDED_BY = { expiry: '到期', revocation: '撤销', removal: '出库', delisting: '出库', exit: '退出', graduation: '毕业', lapse: '失效', transfer: '转让' };
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The route a hash names: { view: 'entity', id, asOf } | { view: 'search', q } | null. */
+/**
+ * The route a hash names, or null.
+ * @param {string | null | undefined} hash
+ * @returns {EntityRoute | null}
+ */
 export function parseEntityHash(hash) {
   const m = /^#(entity\/[^?]*|entities)(?:\?(.*))?$/.exec(hash ?? '');
   if (!m) return null;
@@ -28,34 +39,55 @@ export function parseEntityHash(hash) {
 
 const shanghaiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
-export const entityHash = (id, asOf) => `#entity/${encodeURIComponent(id)}${asOf ? `?asOf=${asOf}` : ''}`;
-const searchHash = (q) => (q ? `#entities?q=${encodeURIComponent(q)}` : '#entities');
+export const entityHash = (/** @type {string} */ id, /** @type {string} */ asOf = '') => `#entity/${encodeURIComponent(id)}${asOf ? `?asOf=${asOf}` : ''}`;
+const searchHash = (/** @type {string} */ q) => (q ? `#entities?q=${encodeURIComponent(q)}` : '#entities');
 
 /**
  * Wires the 一企一档 tab. `deps`: { api, h, selectTab, downloadExport, emptyState, errorState,
  * reasonOf, formatWithUnit, nf, asOfText, isUnauthorized }.
- * Returns { entityLink(id, text), route() }.
+ * @param {{
+ *   api: (path: string, params?: Record<string, unknown>) => Promise<any>,
+ *   h: (tag: string, attrs?: Record<string, unknown>, ...children: unknown[]) => HTMLElement,
+ *   selectTab: (tab: HTMLElement) => void,
+ *   downloadExport: (path: string, params: Record<string, unknown>, fallbackName: string) => Promise<{ name: string, asOf: string | null, bytes: number }>,
+ *   emptyState: (text?: string) => HTMLElement,
+ *   errorState: (err: unknown, retry?: () => void) => HTMLElement,
+ *   reasonOf: (err: unknown) => string,
+ *   formatWithUnit: (value: unknown, unit: string | null | undefined) => string,
+ *   nf: (maxDigits: number, minDigits?: number) => Intl.NumberFormat,
+ *   periodName: (label: string) => string,
+ *   asOfText: (iso: string | null | undefined) => string,
+ *   isUnauthorized: (err: unknown) => boolean,
+ * }} deps
+ * @returns {{ entityLink(id: string, text: string): HTMLElement, route(): void }}
  */
 export function createProfiles(deps) {
   const { api, h, selectTab, emptyState, errorState, reasonOf, nf } = deps;
-  const tab = document.getElementById('tab-entities');
-  const form = document.getElementById('entity-search-form');
-  const input = document.getElementById('entity-q');
-  const results = document.getElementById('entity-results');
-  const profileRoot = document.getElementById('entity-profile');
+  const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const tab = el('tab-entities');
+  const form = el('entity-search-form');
+  const input = /** @type {HTMLInputElement} */ (el('entity-q'));
+  const results = el('entity-results');
+  const profileRoot = el('entity-profile');
+  /** @type {{ searchSeq: number, profileSeq: number, shown: string | null, lastQ: string | null, routed: boolean }} */
   const state = { searchSeq: 0, profileSeq: 0, shown: null, lastQ: null, routed: false };
 
-  /** A link to an entity's profile (drill-down rows, search results). */
+  /**
+   * A link to an entity's profile (drill-down rows, search results).
+   * @param {string} id
+   * @param {string} text
+   */
   function entityLink(id, text) {
     return h('a', { href: entityHash(id), class: 'entity-link', dataset: { entity: id }, title: `查看 ${text || id} 的一企一档` }, text || id);
   }
 
-  const tagChips = (tags) =>
+  const tagChips = (/** @type {EntityTagView[] | undefined} */ tags) =>
     h('span', { class: 'chips' }, (tags ?? []).map((t) =>
       h('span', { class: `chip chip-${t.id}`, title: `${t.label}${t.detail ? ` (${t.detail})` : ''}: ${t.since} 起${t.until ? `, 至 ${t.until}` : ''}` }, t.label, t.detail ? h('small', {}, t.detail) : null)));
 
   // --- search ------------------------------------------------------------------------------
 
+  /** @param {string} q */
   async function search(q) {
     const seq = ++state.searchSeq;
     input.value = q;
@@ -67,7 +99,7 @@ export function createProfiles(deps) {
     results.setAttribute('aria-busy', 'true');
     results.replaceChildren(h('p', { class: 'placeholder' }, '检索中…'));
     try {
-      const res = await api('/entities', { q, limit: SEARCH_LIMIT });
+      const res = /** @type {EntitySearchResult} */ (await api('/entities', { q, limit: SEARCH_LIMIT }));
       if (seq !== state.searchSeq) return;
       const list = res.entities ?? [];
       if (list.length === 0) {
@@ -102,32 +134,45 @@ export function createProfiles(deps) {
 
   // --- one profile ------------------------------------------------------------------------
 
+  /**
+   * @param {string} id
+   * @param {string} asOf
+   */
   async function showProfile(id, asOf) {
     const seq = ++state.profileSeq;
     state.shown = id;
-    for (const li of results.querySelectorAll('li[data-entity]')) li.classList.toggle('current', li.dataset.entity === id);
+    for (const li of /** @type {NodeListOf<HTMLElement>} */ (results.querySelectorAll('li[data-entity]'))) li.classList.toggle('current', li.dataset.entity === id);
     profileRoot.setAttribute('aria-busy', 'true');
     profileRoot.replaceChildren(h('p', { class: 'placeholder' }, '加载中…'));
     try {
-      const p = await api(`/entities/${encodeURIComponent(id)}`, asOf ? { asOf } : undefined);
+      const p = /** @type {EntityProfile} */ (await api(`/entities/${encodeURIComponent(id)}`, asOf ? { asOf } : undefined));
       if (seq !== state.profileSeq) return;
-      profileRoot.replaceChildren(...profileView(p, asOf).filter(Boolean));
+      profileRoot.replaceChildren(...profileView(p, asOf).filter((x) => x !== null));
       profileRoot.querySelector('h2')?.focus({ preventScroll: false });
     } catch (err) {
       if (seq !== state.profileSeq || deps.isUnauthorized(err)) return;
-      if (err?.status === 404) profileRoot.replaceChildren(emptyState(`未找到主体 ${id}: 平台尚无该主体的登记或认定记录`));
+      if (/** @type {{ status?: number }} */ (err)?.status === 404) profileRoot.replaceChildren(emptyState(`未找到主体 ${id}: 平台尚无该主体的登记或认定记录`));
       else profileRoot.replaceChildren(errorState(err, () => showProfile(id, asOf)));
     } finally {
       if (seq === state.profileSeq) profileRoot.setAttribute('aria-busy', 'false');
     }
   }
 
-  const factRow = (label, value) => h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value === null || value === undefined || value === '' ? h('span', { class: 'muted' }, '—') : value));
+  const factRow = (/** @type {string} */ label, /** @type {unknown} */ value) => h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value === null || value === undefined || value === '' ? h('span', { class: 'muted' }, '—') : value));
+  /**
+   * @param {string} id
+   * @param {string} title
+   * @param {...unknown} content
+   */
   const section = (id, title, ...content) => h('section', { class: 'profile-part', 'aria-labelledby': id, dataset: { part: id } }, h('h3', { id }, title), ...content);
 
+  /**
+   * @param {EntityProfile} p
+   * @param {string} asOf
+   */
   function profileView(p, asOf) {
     const exportStatus = h('p', { class: 'export-status', role: 'status', 'aria-live': 'polite' });
-    const exportButton = h('button', { type: 'button', class: 'ghost', id: 'entity-export' }, '导出 XLSX');
+    const exportButton = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'ghost', id: 'entity-export' }, '导出 XLSX'));
     exportButton.addEventListener('click', async () => {
       exportButton.disabled = true;
       exportStatus.className = 'export-status';
@@ -142,17 +187,17 @@ export function createProfiles(deps) {
         exportButton.disabled = false;
       }
     });
-    const asOfInput = h('input', { type: 'date', id: 'entity-asof', value: asOf || '', max: shanghaiToday() });
+    const asOfInput = /** @type {HTMLInputElement} */ (h('input', { type: 'date', id: 'entity-asof', value: asOf || '', max: shanghaiToday() }));
     asOfInput.addEventListener('change', () => {
       const v = asOfInput.value;
       location.hash = entityHash(p.id, DATE_RE.test(v) ? v : '');
     });
 
     const byEvent = new Map((p.timeline ?? []).map((t) => [t.eventId, t]));
-    const jump = (eventId, text) => {
+    const jump = (/** @type {string} */ eventId, /** @type {string} */ text) => {
       const target = byEvent.get(eventId);
       return h('button', { type: 'button', class: 'linkish', dataset: { jump: eventId }, title: target ? `${target.occurred} ${target.summary}` : eventId, onclick: () => {
-        const li = profileRoot.querySelector(`li[data-event="${CSS.escape(eventId)}"]`);
+        const li = /** @type {HTMLElement | null} */ (profileRoot.querySelector(`li[data-event="${CSS.escape(eventId)}"]`));
         if (!li) return;
         li.scrollIntoView({ block: 'center' });
         li.classList.remove('flash');
@@ -195,7 +240,7 @@ export function createProfiles(deps) {
           h('td', {}, s.since),
           h('td', {}, s.until ?? '长期'),
           h('td', {}, h('span', { class: `pill ${s.current ? 'ok' : 'late'}` }, s.current ? '有效' : '已失效')),
-          h('td', {}, s.endedBy ? `${s.current ? '将' : ''}${ENDED_BY[s.endedBy] ?? s.endedBy}` : '—'))))),
+          h('td', {}, s.endedBy ? `${s.current ? '将' : ''}${labels().endedBy[s.endedBy] ?? s.endedBy}` : '—'))))),
     ));
 
     const financials = p.financials ?? [];
@@ -242,12 +287,12 @@ export function createProfiles(deps) {
     const r = parseEntityHash(location.hash);
     if (!r) {
       // Back from a profile to an address without one: leave the tab for the overview.
-      if (state.routed && tab.getAttribute('aria-selected') === 'true') selectTab(document.getElementById('tab-overview'));
+      if (state.routed && tab.getAttribute('aria-selected') === 'true') selectTab(el('tab-overview'));
       state.routed = false;
       return;
     }
     state.routed = true;
-    const dialog = document.getElementById('detail');
+    const dialog = /** @type {HTMLDialogElement | null} */ (document.getElementById('detail'));
     if (dialog?.open) dialog.close();
     if (tab.getAttribute('aria-selected') !== 'true') selectTab(tab);
     if (r.view === 'search') {

@@ -4,6 +4,7 @@
 /** @typedef {{ warningId: string, state: string, severity: string, message: string, subject: { kpiId: string|null } }} Warning */
 
 /** Severity order: 预警 over 关注. */
+/** @type {Record<string, number>} */
 const RANK = { 关注: 1, 预警: 2 };
 
 /**

@@ -3,6 +3,7 @@ import { EntityIdParams, EntityProfileQuery, EntityProfileSchema, EntitySearchQu
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, ExportDrilldownQuery, ExportEntityQuery, ExportPointsQuery, ExportScorecardQuery, ExportSeriesQuery } from './exports.ts';
 import { PointSetsResponse, PointsBreakdownQuery, PointsBreakdownSchema, PointsRankingQuery, PointsRankingSchema } from '../points.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
+import { LabelsResponse } from '../labels.ts';
 import { IssuedReports, Report, ReportPeriodLabel, ReportQuery } from '../reports.ts';
 import { DataQualityQuery, DataQualityResponse, ExplanationRequest, ExplanationResponse, RuleChange, RuleChangeResponse, RuleSetSchema, WarningsQuery, WarningsResponse } from '../monitoring.ts';
 import { ContextParams, CorrelationHeaders, EventTypeParams, FileUploadHeaders, FileUploadQuery, IngestReportSchema, JsonSchemaDocument, SchemaQuery, TemplatesResponse, ingestRecordSchemas } from './ingest.ts';
@@ -144,6 +145,12 @@ export const API_ROUTES: readonly RouteContract[] = [
     problems: { 404: 'Any other file' },
   },
   // KPIs
+  {
+    method: 'get', path: '/api/v1/labels', tag: 'kpis', access: ['viewer'],
+    summary: '界面标签 · Chinese labels of the codes the API sends',
+    description: 'Dimension, grain, KPI kind and projection-state names, drill-down column and value labels, data-quality flags, how an entity status ended: the tables of contracts/labels.ts, which the dashboard loads once at start.',
+    responses: { 200: { description: 'The label tables', content: json(LabelsResponse) } },
+  },
   {
     method: 'get', path: '/api/v1/kpis', tag: 'kpis', access: ['viewer'],
     summary: '指标目录与最新值 · Every KPI with its latest value',

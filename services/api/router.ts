@@ -2,6 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { DrilldownQuery, ScorecardQuery, SeriesQuery, type KpiChange, type ProjectionStatus } from '../../contracts/api/kpis.ts';
 import { NotFoundError } from '../../contracts/errors.ts';
 import { DRILLDOWN_COLUMN_LABELS, KPI_CATALOG, kpiById } from '../../contracts/kpis.ts';
+import { LABELS } from '../../contracts/labels.ts';
 import type { StoreHead } from '../../contracts/ports.ts';
 import type { KpiReader } from './kpiReader.ts';
 import { parseQuery } from './parseQuery.ts';
@@ -179,6 +180,10 @@ export function createApiRouter(deps: ApiDeps): Router {
       unsubscribe();
       unsubscribeWarnings?.();
     });
+  });
+
+  router.get('/labels', viewer, (_req, res) => {
+    res.json(LABELS);
   });
 
   router.get('/kpis/:id', viewer, (req, res) => {

@@ -191,6 +191,39 @@ describe('when a viewer opens the leadership dashboard', () => {
     await page.context().close();
   });
 
+  it('names dimensions, grains, kinds and lead units with the labels GET /api/v1/labels serves, read once', async () => {
+    const page = await newPage();
+    const labelRequests: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.endsWith('/api/v1/labels')) labelRequests.push(r.url());
+    });
+    await login(page, server.keys.viewer);
+    const card = page.locator('.card[data-kpi="enterprise_rd_intensity"]');
+    await card.waitFor();
+    const labels = await apiGet<{ dimensions: { code: string; zh: string }[]; grains: Record<string, string>; kpiKinds: Record<string, string>; eachTaskLead: string }>('/labels', server.keys.viewer);
+    const titles = await page.locator('.dim-title').allTextContents();
+    expect(titles.map((s) => s.replace(/^[A-Z]/, '').replace(/\d+ 项$/, ''))).toEqual(labels.dimensions.map((d) => d.zh));
+
+    // A yearly statistic: the other grains are switched off, and say so with the served grain names.
+    await card.click();
+    const dialog = page.getByRole('dialog', { name: '企业研发投入强度' });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('button', { name: '月', exact: true }).getAttribute('title')).toBe(`该指标不支持按${labels.grains.month}统计`);
+    expect(await dialog.getByRole('button', { name: '月', exact: true }).isDisabled()).toBe(true);
+    const meta = await dialog.locator('#detail-meta').textContent();
+    expect(meta).toContain(`${labels.dimensions.find((d) => d.code === 'E')?.zh} (E)`);
+    expect(meta).toContain(labels.kpiKinds.ratio);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.getByRole('tab', { name: '部门考核' }).click();
+    await page.locator('#sc-unit option').first().waitFor({ state: 'attached' });
+    expect(await page.locator('#sc-unit option').allTextContents()).not.toContain(labels.eachTaskLead);
+    expect(labelRequests).toHaveLength(1);
+    expect(problemsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it('shows a department scorecard as a table with value, target, attainment, changes and milestones', async () => {
     const page = await newPage();
     await login(page, server.keys.viewer);

@@ -1,17 +1,9 @@
 import type { EntityProfile } from '../../../contracts/entities.ts';
+import { ENDED_BY_NAMES } from '../../../contracts/labels.ts';
 import { col, type Cell, type Column, type ExportDocument } from './table.ts';
 
 /** How a status ended (the profile's `endedBy`), in Chinese. */
-export const ENDED_BY_ZH: Record<string, string> = {
-  expiry: '到期',
-  revocation: '撤销',
-  removal: '出库',
-  delisting: '出库',
-  exit: '退出',
-  graduation: '毕业',
-  lapse: '失效',
-  transfer: '转让',
-};
+export const ENDED_BY_ZH: Readonly<Record<string, string>> = ENDED_BY_NAMES;
 
 /** The tables of an entity file, in sheet order; `part` of the export names one for one-table formats. */
 export const ENTITY_EXPORT_PARTS = ['profile', 'statuses', 'timeline', 'kpis', 'financials'] as const;

@@ -220,17 +220,6 @@ export function freshnessOf(s, stateNames) {
   return { state: 'live', freshness: `实时 · 延迟 ${nf(0).format(lagSeconds)} 秒` };
 }
 
-const QUARTERS_ZH = ['一', '二', '三', '四'];
-
-/** 2025年, 2025年上半年, 2025年第三季度, 2025年9月. */
-export function periodLabel(/** @type {string} */ period) {
-  const [y, part] = period.split('-');
-  if (!part) return `${y}年`;
-  if (part.startsWith('H')) return `${y}年${part === 'H1' ? '上' : '下'}半年`;
-  if (part.startsWith('Q')) return `${y}年第${QUARTERS_ZH[Number(part.slice(1)) - 1]}季度`;
-  return `${y}年${Number(part)}月`;
-}
-
 /** Closed periods to choose from on a day (YYYY-MM-DD): the last 6 months, 4 quarters, 2 halves and 2 years, the last quarter first. */
 export function closedPeriods(/** @type {string} */ today) {
   const y = Number(today.slice(0, 4));

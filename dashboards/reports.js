@@ -8,7 +8,7 @@
 /** @typedef {import('../contracts/reports.ts').Report} Report */
 /** @typedef {{ period: string, asOf: string, issuedAt: string, sha256: { xlsx: string, pdf: string } }} Issued */
 
-import { closedPeriods, periodLabel } from './format.js';
+import { closedPeriods, periodName } from './format.js';
 
 /**
  * Wires the 监测评估报告 tab (app.js passes in its helpers).
@@ -36,7 +36,7 @@ export function createReports(deps) {
 
   /** Downloads one file of a period; with `asOf`, exactly the file issued then. */
   async function save(/** @type {string} */ period, /** @type {'pdf' | 'xlsx'} */ format, /** @type {string | undefined} */ asOf) {
-    status.textContent = `正在生成 ${periodLabel(period)} ${format === 'pdf' ? 'PDF' : 'Excel'}…（大量数据时需一至数分钟）`;
+    status.textContent = `正在生成 ${periodName(period)} ${format === 'pdf' ? 'PDF' : 'Excel'}…（大量数据时需一至数分钟）`;
     try {
       const done = await download(`/${period}`, { format, ...(asOf ? { asOf } : {}) }, `监测评估报告_${period}.${format}`);
       status.textContent = `已下载 ${done.name}${done.asOf ? ` · 数据截至 ${asOfText(done.asOf)}` : ''}`;
@@ -52,12 +52,12 @@ export function createReports(deps) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '报告期'), h('th', { scope: 'col' }, '数据截至'), h('th', { scope: 'col' }, '下载'))),
       h('tbody', {}, ...reports.map((r) =>
         h('tr', { dataset: { period: r.period } },
-          h('th', { scope: 'row' }, periodLabel(r.period)),
+          h('th', { scope: 'row' }, periodName(r.period)),
           h('td', {}, asOfText(r.asOf)),
           h('td', {},
-            h('button', { type: 'button', class: 'ghost', onclick: () => save(r.period, 'pdf', r.asOf), 'aria-label': `下载 ${periodLabel(r.period)} PDF` }, 'PDF'),
+            h('button', { type: 'button', class: 'ghost', onclick: () => save(r.period, 'pdf', r.asOf), 'aria-label': `下载 ${periodName(r.period)} PDF` }, 'PDF'),
             ' ',
-            h('button', { type: 'button', class: 'ghost', onclick: () => save(r.period, 'xlsx', r.asOf), 'aria-label': `下载 ${periodLabel(r.period)} Excel` }, 'Excel'))))));
+            h('button', { type: 'button', class: 'ghost', onclick: () => save(r.period, 'xlsx', r.asOf), 'aria-label': `下载 ${periodName(r.period)} Excel` }, 'Excel'))))));
   }
 
   function reportView(/** @type {Report} */ r) {
@@ -81,7 +81,7 @@ export function createReports(deps) {
   async function show(/** @type {string} */ period) {
     const mine = ++seq;
     root.setAttribute('aria-busy', 'true');
-    root.replaceChildren(h('p', { class: 'placeholder' }, `正在生成 ${periodLabel(period)} 的报告…（大量数据时需一至数分钟）`));
+    root.replaceChildren(h('p', { class: 'placeholder' }, `正在生成 ${periodName(period)} 的报告…（大量数据时需一至数分钟）`));
     try {
       const r = /** @type {Report} */ (await api(`/reports/${period}`));
       if (mine !== seq) return;
@@ -94,7 +94,7 @@ export function createReports(deps) {
   }
 
   async function load() {
-    if (periodSel.options.length === 0) periodSel.replaceChildren(...closedPeriods(today()).map((p) => h('option', { value: p }, periodLabel(p))));
+    if (periodSel.options.length === 0) periodSel.replaceChildren(...closedPeriods(today()).map((p) => h('option', { value: p }, periodName(p))));
     try {
       const res = /** @type {{ reports: Issued[] }} */ (await api('/reports'));
       issuedRoot.replaceChildren(issuedTable(res.reports));

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiToday } from '../../contracts/dates.ts';
 import type { IssuedReport } from '../../services/reports/service.ts';
 import { lastClosedPeriods } from '../../services/reports/scheduler.ts';
-import { periodLabel } from '../../dashboards/format.js';
+import { periodName } from '../../dashboards/format.js';
+import { periodZh } from '../../projections/reports/sentences.ts';
 import { REPORT_EVENTS } from '../fixtures/reports/reportFixture.ts';
 import { launchChromium, openDashboard } from '../support/browser.ts';
 import { startKpiServer, type KpiServer } from '../support/kpiServer.ts';
@@ -44,8 +45,8 @@ describe('监测报告 on the dashboard', () => {
     const { page, problems } = await openReports();
     const row = page.locator(`#reports-issued tr[data-period="${issued.period}"]`);
     await row.waitFor();
-    await expect.poll(() => row.locator('th').textContent()).toBe(periodLabel(issued.period));
-    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `下载 ${periodLabel(issued.period)} PDF` }).click()]);
+    await expect.poll(() => row.locator('th').textContent()).toBe(periodName(issued.period));
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `下载 ${periodName(issued.period)} PDF` }).click()]);
     expect(download.suggestedFilename()).toBe(`监测评估报告_${issued.period}.pdf`);
     const bytes = readFileSync((await download.path())!);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(issued.sha256.pdf);
@@ -60,7 +61,7 @@ describe('监测报告 on the dashboard', () => {
     await page.getByRole('button', { name: '查看报告' }).click();
     const hte = page.locator('#report [data-kpi="hte_count"]');
     await hte.waitFor({ timeout: 240_000 });
-    await expect.poll(() => page.locator('#report h2').textContent()).toBe(`长江新区科技创新监测评估报告（${periodLabel(issued.period)}）`);
+    await expect.poll(() => page.locator('#report h2').textContent()).toBe(`长江新区科技创新监测评估报告（${periodZh(issued.period)}）`);
     // The fixture's firms hold 高企 certificates of 2025 (valid three years): the sentence gives the count at the month's end.
     expect(await hte.locator('p').first().textContent()).toMatch(/^有效期内高新技术企业数：期末 \d+ 家/);
     expect(await page.locator('#report .highlights li').first().textContent()).toMatch(/^本月共监测指标 \d+ 项/);

@@ -312,6 +312,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       olap: reportsOlap,
       kpis,
       rules: monitoring.rules,
+      ...(kpiTables ? { settledUntil: () => kpiTables.head()?.recordedAt } : {}),
       dataDir: config.DATA_DIR,
       ...(kpiTables?.materializer && config.REPORTS
         ? { schedule: { ready: async () => seedingDone && (!live || (await live.status()).every((s) => s.state === 'live')) } }

@@ -11,6 +11,9 @@ import type { RuleBook } from './monitoring/ruleBook.ts';
 import { createReportScheduler, type ReportScheduler, type ReportSchedulerLog } from './reports/scheduler.ts';
 import { createReportService, type ReportService } from './reports/service.ts';
 
+/** An ISO instant, or ClickHouse's UTC DateTime64 text (`2025-08-20 02:00:00.000`), in ms. */
+const instantOf = (t: string) => Date.parse(t.includes('T') ? t : `${t.replace(' ', 'T')}Z`);
+
 export interface ReportsRoot {
   service: ReportService;
   scheduler?: ReportScheduler;
@@ -22,6 +25,8 @@ export function startReports(options: {
   olap: OlapClient;
   kpis: KpiQueries;
   rules: RuleBook;
+  /** The record instant up to which every event is projected into the tables reports read (the KPI tables' head; ISO or ClickHouse UTC text). */
+  settledUntil?(): string | undefined;
   /** Issued files go to `<dataDir>/reports`. */
   dataDir?: string;
   /** Issue reports on schedule (where projections run); `ready` says when the data is complete. */
@@ -38,7 +43,11 @@ export function startReports(options: {
   const service: ReportService = createReportService({
     store: options.store,
     build: (period, asOf) => builder.build(period, asOf),
-    version: async () => String((await options.store.head()).position),
+    // Once everything recorded by asOf is projected, a report as of it can no longer change.
+    version: async (asOf) => {
+      const settled = options.settledUntil?.();
+      return settled !== undefined && instantOf(settled) >= asOf.getTime() ? 'settled' : `head:${(await options.store.head()).position}`;
+    },
     ...(options.dataDir ? { dir: path.join(options.dataDir, 'reports') } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

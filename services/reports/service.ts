@@ -34,6 +34,8 @@ export interface ReportService {
   issue(period: string, asOf: Date): Promise<IssuedReport | null>;
   /** The latest issue of a period recorded by an instant (every issue when `by` is absent). */
   issued(period: string, by?: Date): Promise<IssuedReport | null>;
+  /** Reports built so far, and requests answered with one built before. */
+  stats(): { built: number; reused: number };
 }
 
 export const reportStreamId = (period: string) => `report-${period}`;
@@ -50,10 +52,11 @@ export function createReportService(deps: {
   store: EventStore;
   build(period: string, asOf: Date): Promise<Report>;
   /**
-   * What the data read reflects (e.g. the store head): a report built for a period and an instant is
-   * reused while it is unchanged, since the same period, instant and data give the same report.
+   * What the data a report as of `asOf` reads reflects (e.g. the store head, or a constant once
+   * everything recorded by `asOf` is projected): a report built for a period and an instant is reused
+   * while it is unchanged, since the same period, instant and data give the same report.
    */
-  version?(): Promise<string>;
+  version?(asOf: Date): Promise<string>;
   /** Where issued files are written (`<dir>/<period>.xlsx|pdf`); absent: not written. */
   dir?: string;
   now?: () => Date;
@@ -62,11 +65,16 @@ export function createReportService(deps: {
   const queue = new PQueue({ concurrency: BUILDS_AT_ONCE });
 
   const cache = new Map<string, Promise<Report>>();
+  const stats = { built: 0, reused: 0 };
 
   async function build(period: string, asOf: Date): Promise<Report> {
-    const key = deps.version ? `${period}|${asOf.toISOString()}|${await deps.version()}` : undefined;
+    const key = deps.version ? `${period}|${asOf.toISOString()}|${await deps.version(asOf)}` : undefined;
     const hit = key ? cache.get(key) : undefined;
-    if (hit) return hit;
+    if (hit) {
+      stats.reused++;
+      return hit;
+    }
+    stats.built++;
     if (queue.size >= MAX_WAITING) throw new InfrastructureError(`已有 ${queue.size} 份报告排队生成, 请稍后再试`, { retriable: true });
     const built = queue.add(() => deps.build(period, asOf), { throwOnTimeout: true }) as Promise<Report>;
     if (key) {
@@ -102,6 +110,8 @@ export function createReportService(deps: {
     },
 
     issued,
+
+    stats: () => ({ ...stats }),
 
     async issue(period, asOf) {
       if (await issued(period)) return null;

@@ -17,6 +17,7 @@ import { recentPeriods } from '../../services/api/reportsRouter.ts';
 import { lastClosedPeriods } from '../../services/reports/scheduler.ts';
 import { REPORT_EVENTS, REPORT_FIRMS as F, REPORT_IDS as ID } from '../fixtures/reports/reportFixture.ts';
 import { useKpiServer } from '../support/kpiServer.ts';
+import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
 
 const server = useKpiServer(REPORT_EVENTS);
 const AS_OF = '2025-10-10T00:00:00+08:00';
@@ -117,6 +118,18 @@ describe('the 2025-Q3 report of the hand-made history', () => {
     const q2 = await report('2025-Q2', '2025-07-05T00:00:00+08:00');
     expect(kpi(q2, 'hte_count')).toMatchObject({ value: 4, movement: { entered: 0 } });
     expect(q2.restatements).toEqual([]);
+  });
+
+  it('reuses a report whose asOf everything is projected past, however the store moves on', async () => {
+    const s = server();
+    // As of 2025-07-05 the KPI tables are past (they reflect records up to 2025-08-20): the report is final.
+    const q2 = await report('2025-Q2', '2025-07-05T00:00:00+08:00');
+    const before = s.reports.service.stats();
+    const later = createEventFactory('00000000-0000-4000-8d01-').ev('gdp', 'StatisticPublished', 'statistic-地区生产总值-2025-Q2', '2025-08-31', { statistic: '地区生产总值', period: '2025-Q2', value: 100, unit: '亿元' }, { recordedAt: '2025-09-01T10:00:00+08:00' });
+    await s.append([later]);
+    expect((await s.store.head()).events).toBeGreaterThan(REPORT_EVENTS.length);
+    expect(await report('2025-Q2', '2025-07-05T00:00:00+08:00')).toEqual(q2);
+    expect(s.reports.service.stats()).toEqual({ built: before.built, reused: before.reused + 1 });
   });
 
   it('gives the same bytes for the same period and asOf, in XLSX and in PDF', async () => {

@@ -119,7 +119,7 @@ export async function startKpiServer(events: readonly RecordedEvent[], options: 
       : startMonitoring({ store, olap: viewer, kpis: queries });
     const mon = monitoring;
     const monitor = mon.monitor;
-    const reports = startReports({ store, olap: viewer, kpis: queries, rules: mon.rules, dataDir: dir });
+    const reports = startReports({ store, olap: viewer, kpis: queries, rules: mon.rules, dataDir: dir, settledUntil: () => m.head()?.recordedAt });
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Role[]));
     const live = runner;
     const app = express();

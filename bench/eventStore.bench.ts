@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { DomainEvent } from '../contracts/events/index.ts';
 import type { AppendRequest } from '../contracts/ports.ts';
 import { createSqliteEventStore } from '../services/eventStore/sqliteEventStore.ts';
+import { emmettAppendRates, type EmmettRates } from './support/emmettReference.ts';
 
 const STREAMS = 5000;
 
@@ -90,6 +91,42 @@ async function readRate(total: number): Promise<number> {
   }
 }
 
+/** This store's appends shaped like Emmett's calls: `perCall` events to one stream per `append`, FULL. */
+async function ourAppendRate(total: number, perCall: number, streams: number): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'brain-bench-es-'));
+  const store = createSqliteEventStore({ path: path.join(dir, 'events.sqlite'), synchronous: 'FULL' });
+  try {
+    const started = performance.now();
+    for (let i = 0; i < total; i += perCall) {
+      const streamId = `enterprise-B${String((i / perCall) % streams).padStart(6, '0')}`;
+      const events = Array.from({ length: Math.min(perCall, total - i) }, (_, k) => ({ ...event(i + k), streamId }));
+      await store.append(streamId, events);
+    }
+    return total / ((performance.now() - started) / 1000);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface VersusEmmett {
+  ours: { single: number; batch100: number };
+  emmett: EmmettRates;
+}
+
+/**
+ * Single-event appends and appends of 100, this store against Emmett's SQLite event store
+ * (bench/support/emmettReference.ts), same events, same streams, same run, both synchronous=FULL.
+ */
+export async function benchVersusEmmett(options: { single?: number; batched?: number; streams?: number } = {}): Promise<VersusEmmett> {
+  const single = options.single ?? 2_000;
+  const batched = options.batched ?? 20_000;
+  const streams = options.streams ?? 500;
+  const ours = { single: await ourAppendRate(single, 1, streams), batch100: await ourAppendRate(batched, 100, streams) };
+  const emmett = await emmettAppendRates({ single, batched, streams, event: (i) => ({ type: 'EnterpriseAnnualFinancialsReported', data: event(i).data as Record<string, unknown> }) });
+  return { ours, emmett };
+}
+
 /** Events per second, by operation; keys are stable for the bench runner's table. */
 export async function benchEventStore(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
@@ -105,4 +142,6 @@ export async function benchEventStore(): Promise<Record<string, number>> {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const figures = await benchEventStore();
   for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(32)} ${v.toLocaleString('en-US').padStart(10)} events/s`);
+  const { ours, emmett } = await benchVersusEmmett();
+  console.log(`vs Emmett (FULL): single ${Math.round(ours.single)} vs ${Math.round(emmett.single)} (long-lived connection ${Math.round(emmett.singleConnection)}), batches of 100 ${Math.round(ours.batch100)} vs ${Math.round(emmett.batch100)} events/s`);
 }

@@ -81,8 +81,26 @@ Environment: KAFKA_BROKERS (use a running broker instead of starting one), BENCH
 (default 50000), BENCH_LOG_LEVEL (platform log level in the suites, default silent).
 `;
 
-/** Keys of issue 8's targets: top-level numbers of `--json`. */
-const TOP_LEVEL_KEYS = new Set(['kpis_p95_ms', 'scorecard_p95_ms', 'series_p95_ms', 'kpis_rps_50c_trickle', 'kpis_p95_ms_10x', 'kpi_freshness_p99_ms', 'kpi_tables_build_s_10x', 'kpi_tables_build_s']);
+/** Keys the issues set targets on (KPI tables, write path): top-level numbers of `--json`, with `peak_rss_mb`. */
+const TOP_LEVEL_KEYS = new Set([
+  'kpis_p95_ms',
+  'scorecard_p95_ms',
+  'series_p95_ms',
+  'kpis_rps_50c_trickle',
+  'kpis_p95_ms_10x',
+  'kpi_freshness_p99_ms',
+  'kpi_tables_build_s_10x',
+  'kpi_tables_build_s',
+  'projection_ratio_vs_insert',
+  'rebuild_all_s_1m',
+  'ingest_ndjson_eps',
+  'append_ratio_vs_bare',
+  'append_ratio_vs_emmett',
+  'append_ratio_vs_emmett_connection',
+  'append_ratio_vs_emmett_batch100',
+  'seed_10x_eps',
+  'seed_10x_peak_rss_mb',
+]);
 
 interface Args {
   only: string[];
@@ -286,6 +304,8 @@ async function main(): Promise<void> {
   );
   // Figures an issue names by key are top-level numbers of the JSON object too.
   const named = Object.fromEntries(runs.flatMap((run) => run.figures.filter((f) => TOP_LEVEL_KEYS.has(f.key)).map((f) => [f.key, round(f.value)])));
+  const peaks = runs.map((r) => r.peakRssMb).filter((v) => Number.isFinite(v));
+  if (peaks.length > 0) named.peak_rss_mb = round(Math.max(...peaks));
   const json = JSON.stringify({ ...info, ...named, suites }, null, 2);
   if (parsed.save) writeFileSync(parsed.save, `${json}\n`);
   if (parsed.json) {
@@ -293,7 +313,7 @@ async function main(): Promise<void> {
   } else {
     const m = info.machine;
     console.log(
-      `innovation-brain bench · ${info.date} · ${String(m.cpus)} × ${String(m.cpuModel)} · ${String(m.totalMemGb)} GB · Node ${String(m.node)} · load ${info.loadavg.start.join('/')} → ${info.loadavg.end.join('/')} · ${info.seconds} s${parsed.full ? ' · --full' : ''}\n`,
+      `innovation-brain bench · ${info.date} · ${String(m.cpus)} × ${String(m.cpuModel)} · ${String(m.totalMemGb)} GB · Node ${String(m.node)} · load ${info.loadavg.start.join('/')} → ${info.loadavg.end.join('/')} · ${info.seconds} s${parsed.full ? ' · --full' : ''}${named.peak_rss_mb !== undefined ? ` · peak RSS ${fmt(named.peak_rss_mb)} MB (peak_rss_mb, the highest suite)` : ''}\n`,
     );
     printTable(runs, parsed.markdown);
   }

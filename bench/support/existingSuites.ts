@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import kafkajs from 'kafkajs';
-import { benchEventStore } from '../eventStore.bench.ts';
+import { benchEventStore, benchVersusEmmett } from '../eventStore.bench.ts';
 import { benchProjection } from '../projectionBench.ts';
 import { createOlapClient } from '../../services/olap/client.ts';
 import { PERF, type Figure } from './figures.ts';
@@ -53,10 +53,25 @@ export async function eventStoreSuite(): Promise<SuiteOutput> {
   }
   const read = store['sqlite.readAll.pages10k'];
   if (read !== undefined) figures.push({ key: 'store.readAll.pages10k', value: read, unit: 'events/s', ref: 'store.ref.bare_read', perf: PERF.sqliteReadPages, note: 'readAll in pages of 10,000, decoded to RecordedEvent' });
-  return {
-    figures,
-    notes: ["store: PERFORMANCE.md's SQLite rows are for a UNIQUE index on the 36-character UUID; the store indexes a 52-bit integer key instead, so it can beat them."],
-  };
+  const tx1000 = store['sqlite.append.FULL.tx1000'];
+  if (tx1000 !== undefined) figures.push({ key: 'append_ratio_vs_bare', value: tx1000 / bare.FULL.tx1000, unit: 'ratio', note: 'store.append.FULL.tx1000 ÷ bare inserts of the same rows, 1,000 per transaction' });
+
+  progress("event store: against Emmett's SQLite event store (single-event appends, appends of 100; both synchronous=FULL)");
+  const vs = await benchVersusEmmett();
+  figures.push(
+    { key: 'store.ref.emmett.single', value: vs.emmett.single, unit: 'events/s', reference: true, note: "Emmett getSQLiteEventStore({ fileName }).appendToStream, 1 event per call (its default: a connection per call)" },
+    { key: 'store.ref.emmett.single_connection', value: vs.emmett.singleConnection, unit: 'events/s', reference: true, note: "Emmett appendToStream on one long-lived sqliteConnection, 1 event per call" },
+    { key: 'store.ref.emmett.batch100', value: vs.emmett.batch100, unit: 'events/s', reference: true, note: 'Emmett default store, 100 events per appendToStream call' },
+    { key: 'store.append.single', value: vs.ours.single, unit: 'events/s', ref: 'store.ref.emmett.single', note: 'append(stream, [event]) per call, 500 streams, FULL: the same events as Emmett' },
+    { key: 'store.append.batch100', value: vs.ours.batch100, unit: 'events/s', ref: 'store.ref.emmett.batch100', note: 'append(stream, 100 events) per call, FULL' },
+    { key: 'append_ratio_vs_emmett', value: vs.ours.single / vs.emmett.single, unit: 'ratio', note: "single-event appends ÷ Emmett's default SQLite event store, same run" },
+    { key: 'append_ratio_vs_emmett_connection', value: vs.ours.single / vs.emmett.singleConnection, unit: 'ratio', note: 'single-event appends ÷ Emmett on one long-lived connection' },
+    { key: 'append_ratio_vs_emmett_batch100', value: vs.ours.batch100 / vs.emmett.batch100, unit: 'ratio', note: 'appends of 100 ÷ Emmett, 100 per call' },
+  );
+  const notes = ["store: PERFORMANCE.md's SQLite rows are for a UNIQUE index on the 36-character UUID; the store indexes a 52-bit integer key instead, so it can beat them."];
+  if (vs.emmett.synchronous !== 2) notes.push(`store: Emmett's connection reported PRAGMA synchronous=${vs.emmett.synchronous}, not FULL (2): its ratios are not like for like.`);
+  if (vs.emmett.retries > 0) notes.push(`store: ${vs.emmett.retries} Emmett appends met SQLITE_BUSY (its default store closes each call's connection without waiting) and were retried; the retries are in its time.`);
+  return { figures, notes };
 }
 
 const sizeLabel = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);

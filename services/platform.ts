@@ -1,58 +1,43 @@
 /**
- * The composition root: builds the services a process runs from the config alone
- * (SERVICES=all on the embedded default; one service per process in the distributed mode).
+ * The composition root of one platform process: opens the store and the engine, starts the
+ * services SERVICES names (ingest, relay, projector, api, olap) and wires them together. The
+ * concerns live beside it in services/platform/: service selection, the person-ID salt, the
+ * engine and SQL gateway, the HTTP app, sample seeding and its marker.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type http from 'node:http';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import express from 'express';
-import { InfrastructureError } from '../contracts/errors.ts';
-import { MOUNTS } from '../contracts/api/routes.ts';
-import { dashboardsRouter } from './http/dashboards.ts';
-import { healthRouter } from './http/health.ts';
-import type { EventStore, OlapClient } from '../contracts/ports.ts';
-import { PROJECTIONS } from '../projections/registry.ts';
+import type { EventSource, EventStore, OlapClient } from '../contracts/ports.ts';
 import { createKpiQueries } from '../projections/kpi/index.ts';
-import { createProjectionRunner, type ProjectionRunner } from '../projections/runner/projectionRunner.ts';
-import { storeEventSource } from '../projections/runner/storeEventSource.ts';
 import { createEntityReader } from '../projections/entities/profiles.ts';
-import { readProjectionStatus } from '../projections/runner/readStatus.ts';
-import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
-import type { EventSource } from '../contracts/ports.ts';
-import { createWarningsRouter } from './api/warningsRouter.ts';
-import { createApiRouter, type ProjectionStatusView } from './api/router.ts';
-import { createEntityRouter, loadEntityProfile, type EntityRouterDeps } from './api/entities.ts';
-import { createExportRouter } from './api/exports.ts';
-import { createPointsRouter } from './api/points.ts';
 import { createPointsQueries, type PointsQueries } from '../projections/points/queries.ts';
 import { loadIndicatorSets } from '../projections/points/sets.ts';
-import { createOpenApiRouter } from './api/openapi.ts';
+import { PROJECTIONS } from '../projections/registry.ts';
+import { createBookkeeping } from '../projections/runner/bookkeeping.ts';
+import { createProjectionRunner, type ProjectionRunner } from '../projections/runner/projectionRunner.ts';
+import { readProjectionStatus } from '../projections/runner/readStatus.ts';
+import { storeEventSource } from '../projections/runner/storeEventSource.ts';
+import type { EntityRouterDeps } from './api/entities.ts';
+import type { ProjectionStatusView } from './api/router.ts';
 import { loadKeyring, type Keyring } from './auth/keyring.ts';
-import { createRelay, type Relay } from './bus/relay.ts';
-import { kafkaEventSource } from './bus/kafkaEventSource.ts';
 import { createDeadLetterPublisher } from './bus/dlq.ts';
+import { kafkaEventSource } from './bus/kafkaEventSource.ts';
+import { createRelay, type Relay } from './bus/relay.ts';
 import type { Config } from './config/config.ts';
 import { createEventStore } from './eventStore/index.ts';
-import { notFoundHandler, problemHandler } from './http/problem.ts';
-import { securityHeaders } from './http/securityHeaders.ts';
-import { createIngestRouter, ingestLimitsOf } from './ingest/router.ts';
 import { createIngestService, type IngestService } from './ingest/ingestService.ts';
-import type { Logger } from './observability/logger.ts';
-import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { createOlapClient } from './olap/client.ts';
-import { createSqlGateway } from './sqlGateway/server.ts';
-import { runSeed } from './seed/runSeed.ts';
-import { startTrickle, type Trickle } from './seed/trickle.ts';
 import { startKpiTables, type KpiTablesRoot } from './kpiTablesRoot.ts';
 import { startMonitoring, type MonitoringRoot } from './monitoringRoot.ts';
-import { startReports, type ReportsRoot } from './reportsRoot.ts';
-import { fileSampleExplanations } from './seed/sampleExplanations.ts';
+import type { Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { createOlapRejectionLog, ensureRejectionTable } from './olap/rejectionLog.ts';
-import { createReportsRouter } from './api/reportsRouter.ts';
+import { createPlatformApp, listen } from './platform/httpApp.ts';
+import { openOlap, startSqlGateway } from './platform/olap.ts';
+import { personSalt } from './platform/personSalt.ts';
+import { startSeeding } from './platform/seeding.ts';
+import { servicesOf, type ServiceName } from './platform/serviceSelection.ts';
+import { startReports, type ReportsRoot } from './reportsRoot.ts';
 
-export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
-const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
+export type { ServiceName } from './platform/serviceSelection.ts';
 
 export interface PlatformOptions {
   config: Config;
@@ -85,91 +70,6 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export function servicesOf(config: Config): Set<ServiceName> {
-  const names = config.SERVICES.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.includes('all')) {
-    const all = new Set(ALL_SERVICES);
-    if (config.BUS === 'none') all.delete('relay');
-    if (config.OLAP !== 'chdb') all.delete('olap');
-    return all;
-  }
-  for (const n of names) if (!(ALL_SERVICES as readonly string[]).includes(n)) throw new Error(`SERVICES: unknown service "${n}" (expected all or ${ALL_SERVICES.join(', ')})`);
-  return new Set(names as ServiceName[]);
-}
-
-/** The salt of personal-ID hashes: PERSON_SALT, or one generated once into the data folder. */
-export function personSalt(config: Config): string {
-  if (config.PERSON_SALT) return config.PERSON_SALT;
-  const file = path.join(config.DATA_DIR, 'person-salt');
-  mkdirSync(config.DATA_DIR, { recursive: true });
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-  return readFileSync(file, 'utf8').trim();
-}
-
-function chdbPath(config: Config): string {
-  return path.join(config.DATA_DIR, 'chdb');
-}
-
-/** The platform's ClickHouse client: the embedded engine on the data folder, or a server. */
-export async function openOlap(config: Config): Promise<OlapClient> {
-  if (config.OLAP === 'clickhouse')
-    return createOlapClient({ kind: 'clickhouse', url: config.CLICKHOUSE_URL!, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE });
-  return createOlapClient({ kind: 'chdb', path: chdbPath(config), database: config.CLICKHOUSE_DATABASE });
-}
-
-/**
- * One access-log line per request: writes and failures at info (an operator follows who sent
- * what), successful reads at debug (the screens poll every few seconds). Never logs keys or bodies.
- */
-function accessLog(log: Logger): express.RequestHandler {
-  return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const principal = res.locals.principal as { keyId?: string } | undefined;
-      const line = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, key: principal?.keyId };
-      const quiet = req.method === 'GET' && res.statusCode < 400;
-      if (quiet) log.debug(line, `${req.method} ${req.path} ${res.statusCode}`);
-      else log.info(line, `${req.method} ${req.path} ${res.statusCode} ${line.ms} ms`);
-    });
-    next();
-  };
-}
-
-function httpMetrics(metrics: Metrics): express.RequestHandler {
-  return (req, res, next) => {
-    const end = metrics.httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || 'unmatched';
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      end({ route });
-    });
-    next();
-  };
-}
-
-interface SeedState {
-  state: 'running' | 'complete';
-  enterprises?: number;
-}
-
-/** The seeding marker, or null when there is none (or it cannot be read: then the store head decides). */
-function readSeedState(file: string): SeedState | null {
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as SeedState;
-  } catch {
-    return null;
-  }
-}
-
-/** Writes the marker whole or not at all (a kill mid-write must not leave it empty: a resume would be missed). */
-function writeSeedState(file: string, state: SeedState & Record<string, unknown>): void {
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
-  renameSync(tmp, file);
-}
-
 /** Starts the services of this process; resolves once they serve. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config, log } = options;
@@ -185,32 +85,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const store = needsStore ? createEventStore(config) : undefined;
   if (store) stops.push(() => store.close());
 
-  // One chDB engine per process: the OLAP HTTP interface and the platform's client share its path.
+  // One chDB engine per process: the SQL gateway and the platform's client share its path.
   let olapUrl: string | undefined;
   if (services.has('olap')) {
-    const olapServer = createSqlGateway({
-      chdbPath: chdbPath(config),
-      defaultDatabase: config.CLICKHOUSE_DATABASE,
-      users: [
-        { name: 'analyst', readonly: true, passwordSha256: keyring.digestsFor('analyst') },
-        { name: 'admin', readonly: false, passwordSha256: keyring.digestsFor('admin') },
-      ],
-      log: log.child({ name: 'olap' }),
-      analyst: {
-        maxExecutionSeconds: config.OLAP_ANALYST_MAX_EXECUTION_SECONDS,
-        maxMemoryBytes: config.OLAP_ANALYST_MAX_MEMORY_BYTES,
-        maxRowsToRead: config.OLAP_ANALYST_MAX_ROWS_TO_READ,
-        maxBytesToRead: config.OLAP_ANALYST_MAX_BYTES_TO_READ,
-        maxResultRows: config.OLAP_ANALYST_MAX_RESULT_ROWS,
-        maxResultBytes: config.OLAP_ANALYST_MAX_RESULT_BYTES,
-        concurrentQueries: config.OLAP_ANALYST_CONCURRENT,
-        concurrentQueriesPerUser: config.OLAP_ANALYST_CONCURRENT_PER_USER,
-      },
-    });
-    const port = await olapServer.listen(config.OLAP_PORT, config.HOST);
-    olapUrl = `http://${config.HOST}:${port}`;
-    log.info({ url: olapUrl }, `ClickHouse HTTP interface of the embedded engine on ${olapUrl} (users analyst, admin; password = that role's key)`);
-    stops.push(() => olapServer.close());
+    const gateway = await startSqlGateway(config, keyring, log);
+    olapUrl = gateway.url;
+    stops.push(() => gateway.close());
   }
 
   const needsOlap = services.has('projector') || services.has('api');
@@ -329,159 +209,67 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     return statuses.map(({ name, version, checkpoint, lagEvents, lagSeconds, state }) => ({ name, version, checkpoint, lagEvents, lagSeconds, state }));
   }
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(httpMetrics(metrics));
-  app.use(accessLog(log.child({ name: 'http' })));
-  app.use(securityHeaders());
-  app.use(
-    MOUNTS.root,
-    healthRouter({
-      services: [...services],
-      checks: async () => {
-        const checks: Record<string, boolean> = { started: ready };
-        if (store) checks.store = await store.head().then(() => true, () => false);
-        if (olap) checks.olap = await olap.ping().catch(() => false);
-        return checks;
-      },
-      // Metrics tell volumes, store head and memory: for any holder of a key (as /api/v1/status), not
-      // for anyone who can reach the port. Prometheus scrapes with a key of its own (docs/operations.md).
-      requireKey: keyring.requireRole('viewer', 'ingest'),
-      metrics: async () => {
-        if (store) metrics.storeHead.set((await store.head()).position);
-        for (const p of await projectionStatus()) {
-          metrics.projectionLag.set({ projection: p.name }, p.lagEvents);
-          metrics.projectionAheadOfStore.set({ projection: p.name }, p.state === 'ahead-of-store' ? 1 : 0);
-        }
-        return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
-      },
-    }),
-  );
-  // The API contract and its reference page: public, whatever services this process runs.
-  app.use(MOUNTS.api, createOpenApiRouter());
-  if (ingest) app.use(MOUNTS.ingest, createIngestRouter({ ingest, keyring, limits: ingestLimitsOf(config) }));
-  if (kpis) {
+  // Profiles and innovation points read the fact tables on a session of their own: never queued
+  // behind projection writes or the KPI screens' reads.
+  let entities: EntityRouterDeps | undefined;
+  let points: PointsQueries | undefined;
+  if (kpis && olap && services.has('api')) {
+    const profilesOlap = await openOlap(config);
+    stops.push(() => profilesOlap.close());
     // The routers name roles as strings; the keyring checks them against its own list.
     const requireRole = (...roles: string[]) => keyring.requireRole(...(roles as Parameters<Keyring['requireRole']>));
-    let entityFiles: EntityRouterDeps | undefined;
-    let points: PointsQueries | undefined;
-    if (olap && services.has('api')) {
-      // Profiles read the fact tables on a session of their own: never queued behind projection
-      // writes or the KPI screens' reads.
-      const profilesOlap = await openOlap(config);
-      stops.push(() => profilesOlap.close());
-      entityFiles = {
-        entities: createEntityReader(profilesOlap),
-        ...(store ? { readStream: (streamId: string) => store.readStream(streamId) } : {}),
-        requireRole,
-      };
-      // Innovation points read the same fact tables on the profiles' session; the sets are data, checked here.
-      points = createPointsQueries(profilesOlap, loadIndicatorSets(), {
-        version: async () => (await projectionStatus()).map((p) => `${p.name}:${p.version}:${p.checkpoint}`).join('|'),
-      });
-    }
-    const files = entityFiles;
-    app.use(MOUNTS.exports, createExportRouter({ kpis, requireRole, ...(files ? { entities: { profile: (id, o) => loadEntityProfile(files, id, o) } } : {}), ...(points ? { points } : {}) }));
-    if (files) app.use(MOUNTS.api, createEntityRouter(files));
-    if (points) app.use(MOUNTS.api, createPointsRouter({ points, requireRole }));
-    if (monitoring) app.use(MOUNTS.api, createWarningsRouter(monitoring.api, requireRole));
-    if (reports) app.use(MOUNTS.api, createReportsRouter(reports.service, requireRole));
-    app.use(
-      MOUNTS.api,
-      createApiRouter({
-        storeHead: async () => (store ? store.head() : { position: 0, events: 0 }),
-        projections: projectionStatus,
-        kpis,
-        requireRole,
-        rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
-        ...(kpiTables ? { kpiVersion: () => kpiTables.version(), kpiTablesHead: () => kpiTables.head(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
-        ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
-        ...(monitoring ? { warnings: monitoring.api } : {}),
-        ...(monitoring?.monitor ? { warningFeed: { subscribe: (l) => monitoring!.monitor!.onTransition(l) } } : {}),
-      }),
-    );
-  }
-  if (services.has('api')) app.use(dashboardsRouter());
-  app.use(notFoundHandler());
-  app.use(problemHandler({ log: log.child({ name: 'http' }) }));
-
-  const server = await new Promise<http.Server>((resolve, reject) => {
-    // Express 5 hands listen errors (EADDRINUSE…) to this callback instead of throwing.
-    const s = app.listen(config.PORT, config.HOST, (err?: Error) => {
-      if (!err) return resolve(s);
-      const code = (err as NodeJS.ErrnoException).code;
-      reject(
-        code === 'EADDRINUSE'
-          ? new InfrastructureError(`port ${config.PORT} on ${config.HOST} is already in use (another \`npm start\`?): stop it or set PORT`, { retriable: false, cause: err })
-          : err,
-      );
+    entities = {
+      entities: createEntityReader(profilesOlap),
+      ...(store ? { readStream: (streamId: string) => store.readStream(streamId) } : {}),
+      requireRole,
+    };
+    // The indicator sets are data, checked here.
+    points = createPointsQueries(profilesOlap, loadIndicatorSets(), {
+      version: async () => (await projectionStatus()).map((p) => `${p.name}:${p.version}:${p.checkpoint}`).join('|'),
     });
+  }
+  const app = createPlatformApp({
+    config,
+    log,
+    metrics,
+    keyring,
+    services,
+    started: () => ready,
+    projectionStatus,
+    store,
+    olap,
+    runner,
+    ingest,
+    kpis,
+    kpiTables,
+    monitoring,
+    reports,
+    entities,
+    points,
   });
-  // Idle keep-alive sockets live longer than clients' own pools keep them (undici 4 s, browsers
-  // ~60 s behind proxies), so a client rarely sends a request on a socket the server is closing.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  const address = server.address();
-  const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`;
-  stops.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
+  const server = await listen(app, config);
+  const url = server.url;
+  stops.push(() => server.close());
   ready = true;
   log.info({ url, services: [...services] }, `serving on ${url} (dashboards /, API /api/v1, ingest /api/v1/ingest)`);
   // Development keys only (they sit in a file next to the data anyway): a link that opens the screens.
   if (services.has('api') && keyring.devKeys) log.info(`leadership screen (development viewer key): ${url}/#key=${keyring.devKeys.viewer}`);
 
-  let trickle: Trickle | undefined;
-  const wantSeed = options.seed ?? config.SEED;
-  const wantTrickle = options.trickle ?? config.TRICKLE;
-  const seeded: Promise<void> =
+  const seeding =
     ingest && store
-      ? (async () => {
-          // Seed an empty store, or finish a seeding that a crash interrupted (re-sending is safe:
-          // what already landed comes back as duplicates). A store with real data is never seeded.
-          const marker = path.join(config.DATA_DIR, 'seed-state.json');
-          const previous = readSeedState(marker);
-          const interrupted = previous?.state === 'running';
-          if (wantSeed && (interrupted || (await store.head()).position === 0)) {
-            if (interrupted) log.warn('the last seeding was interrupted: resuming it');
-            // A resumed seeding sends the same history again (its size as first chosen), so what
-            // already landed comes back as duplicates and nothing is seeded twice.
-            const enterprises = (interrupted ? previous.enterprises : undefined) ?? config.SEED_ENTERPRISES;
-            writeSeedState(marker, { state: 'running', since: new Date().toISOString(), enterprises });
-            const summary = await runSeed({ ingest, log, history: { enterprises }, onProgress: options.onSeedProgress });
-            writeSeedState(marker, { state: 'complete', at: new Date().toISOString(), enterprises, ...summary });
-            // The sample departments explain some of the records filing review flagged (填报说明).
-            // Part of the monitoring sample: WARNINGS=false leaves the store to the departments' records.
-            const m = monitoring;
-            const live = runner;
-            if (m && live && config.WARNINGS) {
-              void fileSampleExplanations({
-                caughtUp: async () => {
-                  const head = (await store.head()).position;
-                  return (await live.status()).every((st) => st.state === 'live' && st.checkpoint >= head);
-                },
-                awaiting: async () => {
-                  const board = await m.queries.dataQuality({ rules: (await m.rules.current()).rules });
-                  return board.units.flatMap((u) => u.awaitingExplanation.map((a) => ({ eventId: a.eventId, unit: u.unit, flags: a.flags })));
-                },
-                file: (body, actor) => m.api.explanations.file(body, actor),
-                stopped: () => stopped,
-              })
-                .then((n) => log.info(`sample data: ${n} flagged records explained (填报说明)`))
-                .catch((err: unknown) => log.warn({ err }, 'sample explanations failed'));
-            }
-          }
-          if (wantTrickle) {
-            trickle = startTrickle({ ingest: (records) => ingest.ingest(records, { actor: 'system:trickle' }) });
-            log.info('live trickle of sample records started (--no-trickle turns it off)');
-          }
-        })().catch((err: unknown) => log.error({ err }, 'seeding failed'))
-      : Promise.resolve();
+      ? startSeeding({
+          config,
+          log,
+          ingest,
+          store,
+          seed: options.seed ?? config.SEED,
+          trickle: options.trickle ?? config.TRICKLE,
+          onProgress: options.onSeedProgress,
+          monitoring,
+          runner,
+        })
+      : undefined;
+  const seeded = seeding?.seeded ?? Promise.resolve();
   void seeded.finally(() => {
     seedingDone = true;
   });
@@ -503,7 +291,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     async stop() {
       if (stopped) return;
       stopped = true;
-      await trickle?.stop();
+      await seeding?.stop();
       for (const stop of stops.reverse()) {
         await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
       }

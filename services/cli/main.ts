@@ -114,7 +114,7 @@ program
     const { config, log } = setup();
     const { createEventStore } = await import('../eventStore/index.ts');
     const { createIngestService } = await import('../ingest/ingestService.ts');
-    const { personSalt } = await import('../platform.ts');
+    const { personSalt } = await import('../platform/personSalt.ts');
     const { runSeed } = await import('../seed/runSeed.ts');
     const store = createEventStore(config);
     const ingest = createIngestService({ store, personSalt: personSalt(config) });
@@ -138,7 +138,7 @@ program
     const { createEventStore } = await import('../eventStore/index.ts');
     const { createIngestService } = await import('../ingest/ingestService.ts');
     const { importFile } = await import('../ingest/files/importFile.ts');
-    const { personSalt } = await import('../platform.ts');
+    const { personSalt } = await import('../platform/personSalt.ts');
     const store = createEventStore(config);
     try {
       const ingest = createIngestService({ store, personSalt: personSalt(config) });

@@ -4,7 +4,7 @@ import { storeEventSource } from '../../projections/runner/storeEventSource.ts';
 import type { Config } from '../config/config.ts';
 import { createEventStore } from '../eventStore/index.ts';
 import type { Logger } from '../observability/logger.ts';
-import { openOlap } from '../platform.ts';
+import { openOlap } from '../platform/olap.ts';
 
 /** Rebuilds one projection on the data folder while the platform is not running. */
 export async function rebuildOffline(config: Config, log: Logger, name: string): Promise<void> {

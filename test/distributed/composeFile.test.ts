@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadKeyring } from '../../services/auth/keyring.ts';
 import { ConfigSchema, loadConfig } from '../../services/config/config.ts';
-import { servicesOf } from '../../services/platform.ts';
+import { servicesOf } from '../../services/platform/serviceSelection.ts';
 
 // Docker is not available here, so the compose file is checked against the config schema instead
 // of being run: every platform service must start from its environment alone.

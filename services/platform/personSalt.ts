@@ -1,0 +1,13 @@
+/** The salt of personal-ID hashes: PERSON_SALT, or one generated once into the data folder. */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/config.ts';
+
+export function personSalt(config: Config): string {
+  if (config.PERSON_SALT) return config.PERSON_SALT;
+  const file = path.join(config.DATA_DIR, 'person-salt');
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
+}

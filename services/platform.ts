@@ -395,6 +395,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         kpis,
         requireRole,
         rebuildProjection: runner ? (name) => runner!.rebuildProjection(name) : undefined,
+        rebuildProjections: runner ? () => runner!.rebuildProjections() : undefined,
         ...(kpiTables ? { kpiVersion: () => kpiTables.version(), kpiTablesHead: () => kpiTables.head(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
         ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
         ...(monitoring ? { warnings: monitoring.api } : {}),

@@ -27,7 +27,7 @@ const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
 /** Handled events per batch while far behind, when no batch size is given (see batches.ts). */
 const CATCH_UP_BATCH = 20_000;
 /** Deliveries an ordered group's lanes may still be handling while its source reads on. */
-const PIPELINE = 4;
+const PIPELINE = 8;
 /** Creates a runner; nothing happens until `start()`. */
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { olap, source, projections } = options;

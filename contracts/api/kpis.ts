@@ -137,6 +137,10 @@ export const RebuildResponse = z
   .object({ projection: z.string(), rebuilt: z.literal(true), seconds: z.number().describe('How long the rebuild took') })
   .meta({ id: 'ProjectionRebuilt' });
 
+export const RebuildAllResponse = z
+  .object({ projections: z.array(z.string()).describe('The projections rebuilt, all from one pass over the log'), rebuilt: z.literal(true), seconds: z.number().describe('How long the rebuild took') })
+  .meta({ id: 'ProjectionsRebuilt' });
+
 /** One KPI value that changed, as the live stream sends it. */
 export const KpiChange = z
   .object({

@@ -16,6 +16,7 @@ import {
   KpiSeriesResponse,
   LeadUnitParams,
   ProjectionNameParams,
+  RebuildAllResponse,
   RebuildResponse,
   ScorecardQuery,
   ScorecardSchema,
@@ -122,6 +123,13 @@ export const API_ROUTES: readonly RouteContract[] = [
     params: ProjectionNameParams,
     responses: { 200: { description: 'Rebuilt', content: json(RebuildResponse) } },
     problems: { 404: 'An unknown projection, or a process that runs no projections' },
+  },
+  {
+    method: 'post', path: '/api/v1/admin/projections/rebuild', tag: 'operations', access: ['admin'],
+    summary: '重建全部投影 · Rebuild every projection',
+    description: 'Rebuilds every projection from the event store in one pass over the log while the old tables keep serving; each new build goes live as soon as it has caught up. Answers when all are live.',
+    responses: { 200: { description: 'Rebuilt', content: json(RebuildAllResponse) } },
+    problems: { 404: 'A process that runs no projections' },
   },
   // Contract
   {

@@ -32,9 +32,25 @@ SETTINGS non_replicated_deduplication_window = 1000`;
 /** The business date of an instant or date, in Asia/Shanghai (UTC+8, no DST). */
 /** An instant as ClickHouse's DateTime64(3, 'UTC') text. */
 export function utcInstant(value: string): string {
+  // The store's own form (`toISOString()`: YYYY-MM-DDTHH:MM:SS.mmmZ) already is the answer, less
+  // its T and Z; anything else goes through Date.
+  if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && CANONICAL_INSTANT.test(value) && validClock(value))
+    return `${value.slice(0, 10)} ${value.slice(11, 23)}`;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new RangeError(`not an instant: ${value}`);
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+const CANONICAL_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The day exists in its month (the pattern only bounds it by 31). */
+function validClock(value: string): boolean {
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (day <= DAYS_IN_MONTH[month - 1]!) return true;
+  const year = Number(value.slice(0, 4));
+  return month === 2 && day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
 /** The id a party is counted under: its USCC, or its name when it has none (one rule, so every fact table's ids join). */

@@ -60,13 +60,41 @@ export const flowFacts: Projection = {
     const rows: Row[] = [];
     for (const e of events) {
       const f = flowOf(e as Handled);
-      if (f) rows.push({ ...baseRow(e), ...DEFAULTS, ...f });
+      if (f) rows.push(flowRow(baseRow(e), f));
     }
     return { fact_flows: rows };
   },
 };
 
-const DEFAULTS = { subject_name: '', party_id: '', party_name: '', ref: '', category: '', level: '', attr: '', flag: 0, amount: 0, amount2: 0, quantity: 1 };
+/**
+ * `{ ...base, ...DEFAULTS, ...f }` written out: one object of one shape per row instead of three
+ * spreads (the spreads cost more than the rest of the projection). A key `f` has wins, even when
+ * its value is undefined (then the column takes its default, as an absent key would).
+ */
+function flowRow(base: Row, f: Row): Row {
+  return {
+    event_id: pick(f, 'event_id', base.event_id),
+    position: pick(f, 'position', base.position),
+    stream_id: pick(f, 'stream_id', base.stream_id),
+    occurred: pick(f, 'occurred', base.occurred),
+    recorded_at: pick(f, 'recorded_at', base.recorded_at),
+    flow: f.flow,
+    subject_id: f.subject_id,
+    subject_name: pick(f, 'subject_name', ''),
+    party_id: pick(f, 'party_id', ''),
+    party_name: pick(f, 'party_name', ''),
+    ref: pick(f, 'ref', ''),
+    category: pick(f, 'category', ''),
+    level: pick(f, 'level', ''),
+    attr: pick(f, 'attr', ''),
+    flag: pick(f, 'flag', 0),
+    amount: pick(f, 'amount', 0),
+    amount2: pick(f, 'amount2', 0),
+    quantity: pick(f, 'quantity', 1),
+  };
+}
+
+const pick = (f: Row, key: string, otherwise: unknown): unknown => (key in f ? f[key] : otherwise);
 const EARLY: readonly string[] = EARLY_ROUNDS;
 
 function flowOf(e: Handled): Row | undefined {

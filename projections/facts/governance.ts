@@ -73,12 +73,14 @@ export const reportFacts: Projection = {
     const out: Record<string, Row[]> = { fact_milestones: [], fact_statistics: [], fact_kpi_targets: [], fact_financials: [] };
     for (const ev of events) {
       const e = ev as Handled;
-      const base = baseRow(ev);
+      // The base columns written out rather than spread (a spread per row is the projection's main cost).
+      const b = baseRow(ev);
       switch (e.type) {
         case 'TaskMilestoneReported': {
           const d = e.data;
           out.fact_milestones!.push({
-            ...base, task: d.task, milestone_id: d.milestoneId, title: d.title, unit: d.unit, due_on: d.dueOn,
+            event_id: b.event_id, position: b.position, stream_id: b.stream_id, occurred: b.occurred, recorded_at: b.recorded_at,
+            task: d.task, milestone_id: d.milestoneId, title: d.title, unit: d.unit, due_on: d.dueOn,
             status: d.status, completed_on: d.completedOn ?? null, evidence: d.evidence ?? '',
           });
           break;
@@ -86,16 +88,23 @@ export const reportFacts: Projection = {
         case 'StatisticPublished': {
           const d = e.data;
           const p = periodOfLabel(d.period);
-          out.fact_statistics!.push({ ...base, statistic: d.statistic, period: d.period, period_start: p.start, period_end: p.end, value: d.value, unit: d.unit });
+          out.fact_statistics!.push({
+            event_id: b.event_id, position: b.position, stream_id: b.stream_id, occurred: b.occurred, recorded_at: b.recorded_at,
+            statistic: d.statistic, period: d.period, period_start: p.start, period_end: p.end, value: d.value, unit: d.unit,
+          });
           break;
         }
         case 'KpiTargetSet':
-          out.fact_kpi_targets!.push({ ...base, kpi_id: e.data.kpiId, period: e.data.period, kind: e.data.kind, value: e.data.value, set_by: e.data.setBy });
+          out.fact_kpi_targets!.push({
+            event_id: b.event_id, position: b.position, stream_id: b.stream_id, occurred: b.occurred, recorded_at: b.recorded_at,
+            kpi_id: e.data.kpiId, period: e.data.period, kind: e.data.kind, value: e.data.value, set_by: e.data.setBy,
+          });
           break;
         case 'EnterpriseAnnualFinancialsReported': {
           const d = e.data;
           out.fact_financials!.push({
-            ...base, uscc: d.uscc, fiscal_year: d.fiscalYear, revenue: d.revenue, rd_expense: d.rdExpense, high_tech_revenue: d.highTechProductRevenue,
+            event_id: b.event_id, position: b.position, stream_id: b.stream_id, occurred: b.occurred, recorded_at: b.recorded_at,
+            uscc: d.uscc, fiscal_year: d.fiscalYear, revenue: d.revenue, rd_expense: d.rdExpense, high_tech_revenue: d.highTechProductRevenue,
             employees: d.employees, tech_staff: d.techStaff, above_scale: d.aboveScale ? 1 : 0, has_rd_institution: d.hasRdInstitution ? 1 : 0,
           });
           break;

@@ -95,14 +95,60 @@ export const statusFacts: Projection = {
     for (const e of events) {
       const base = baseRow(e);
       const out = facts(e as Handled);
-      for (const i of out.intervals) intervals.push({ ...base, ...INTERVAL_DEFAULTS, ...i });
-      for (const c of out.closures) closures.push({ ...base, reason: '', ...c });
+      for (const i of out.intervals) intervals.push(intervalRow(base, i));
+      for (const c of out.closures) closures.push(closureRow(base, c));
     }
     return { fact_status_intervals: intervals, fact_status_closures: closures };
   },
 };
 
-const INTERVAL_DEFAULTS = { entity_name: '', tier: '', level: '', attr: '', flag: 0, amount: 0, amount2: 0, valid_to: OPEN_END };
+/**
+ * `{ ...base, ...INTERVAL_DEFAULTS, ...i }` and `{ ...base, reason: '', ...c }` written out: one
+ * object of one shape per row instead of spreads (they cost more than the rest of the projection).
+ * A key the fact has wins, even when its value is undefined, as in the spread.
+ */
+function intervalRow(base: Row, i: Interval): Row {
+  const f = i as unknown as Row;
+  return {
+    event_id: pick(f, 'event_id', base.event_id),
+    position: pick(f, 'position', base.position),
+    stream_id: pick(f, 'stream_id', base.stream_id),
+    occurred: pick(f, 'occurred', base.occurred),
+    recorded_at: pick(f, 'recorded_at', base.recorded_at),
+    status: i.status,
+    entity_kind: i.entity_kind,
+    entity_id: i.entity_id,
+    entity_name: pick(f, 'entity_name', ''),
+    instance_key: i.instance_key,
+    tier: pick(f, 'tier', ''),
+    level: pick(f, 'level', ''),
+    attr: pick(f, 'attr', ''),
+    flag: pick(f, 'flag', 0),
+    amount: pick(f, 'amount', 0),
+    amount2: pick(f, 'amount2', 0),
+    valid_from: i.valid_from,
+    valid_to: pick(f, 'valid_to', OPEN_END),
+  };
+}
+
+function closureRow(base: Row, c: Closure): Row {
+  const f = c as unknown as Row;
+  return {
+    event_id: pick(f, 'event_id', base.event_id),
+    position: pick(f, 'position', base.position),
+    stream_id: pick(f, 'stream_id', base.stream_id),
+    occurred: pick(f, 'occurred', base.occurred),
+    recorded_at: pick(f, 'recorded_at', base.recorded_at),
+    reason: pick(f, 'reason', ''),
+    status: c.status,
+    instance_key: c.instance_key,
+    entity_id: c.entity_id,
+    closed_on: c.closed_on,
+    closed_by: c.closed_by,
+  };
+}
+
+const pick = (f: Row, key: string, otherwise: unknown): unknown => (key in f ? f[key] : otherwise);
 
 interface Interval {
   status: string;

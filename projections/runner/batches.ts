@@ -56,6 +56,8 @@ export interface BatchesOptions {
   /** Runs a write with the runner's retry policy (transient errors only; ends when the runner stops). */
   retrying<T>(what: string, fn: () => Promise<T>): Promise<T>;
   batchSize: number;
+  /** Handled events per batch while the source is far behind (≥ batchSize). */
+  catchUpBatchSize?: number;
   log: RunnerLog;
   onDeadLetters?: (letters: readonly DeadLetter[]) => Promise<void>;
   /** A lane's batch is written up to `to`. */
@@ -75,6 +77,7 @@ export interface Batches {
 
 export function createBatches(options: BatchesOptions): Batches {
   const { olap, books, tables, retrying, batchSize, log } = options;
+  const catchUpBatchSize = Math.max(batchSize, options.catchUpBatchSize ?? batchSize);
 
   type Projected = { rows: Map<string, Row[]>; dead: DeadLetter[] };
 
@@ -174,19 +177,39 @@ export function createBatches(options: BatchesOptions): Batches {
 
   /** Accepts one delivered batch into a lane's open batch, flushing where the rules say. */
   async function accept(lane: Lane, events: readonly RecordedEvent[], caughtUp: boolean): Promise<void> {
+    // Far behind, batches grow: fewer, bigger blocks and checkpoint rows (a caught-up lane still
+    // flushes at once, for freshness).
+    const limit = caughtUp ? batchSize : catchUpBatchSize;
+    // recordedAt of the last accepted event, parsed only where a flush needs it.
+    let unparsed: RecordedEvent | undefined;
+    const noteSeen = (): void => {
+      if (unparsed) lane.seenRecordedAt = Date.parse(unparsed.recordedAt);
+      unparsed = undefined;
+    };
     for (const event of events) {
-      if (lane.failed || lane.retired) return;
+      if (lane.failed || lane.retired) break;
       if (event.position <= lane.seenTo) continue; // redelivered
       // A pending intent fixes this batch's end: cut exactly there, whatever else would apply.
-      if (lane.pendingTo > lane.checkpoint && event.position > lane.pendingTo) await flush(lane, lane.pendingTo);
+      if (lane.pendingTo > lane.checkpoint && event.position > lane.pendingTo) {
+        noteSeen();
+        await flush(lane, lane.pendingTo);
+      }
       if (lane.openedAt === 0) lane.openedAt = Date.now();
       lane.seenTo = event.position;
-      lane.seenRecordedAt = Date.parse(event.recordedAt);
+      unparsed = event;
       if (lane.handles.has(event.type)) lane.buffer.push(event);
       if (lane.pendingTo > lane.checkpoint) {
-        if (event.position === lane.pendingTo) await flush(lane, lane.pendingTo);
-      } else if (lane.buffer.length >= batchSize) await flush(lane, lane.seenTo);
+        if (event.position === lane.pendingTo) {
+          noteSeen();
+          await flush(lane, lane.pendingTo);
+        }
+      } else if (lane.buffer.length >= limit) {
+        noteSeen();
+        await flush(lane, lane.seenTo);
+      }
     }
+    noteSeen();
+    if (lane.failed || lane.retired) return;
     if (caughtUp && lane.pendingTo <= lane.checkpoint && lane.seenTo > lane.checkpoint) await flush(lane, lane.seenTo);
   }
 

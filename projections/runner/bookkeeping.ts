@@ -44,6 +44,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 export function createBookkeeping(olap: OlapClient) {
   const db = quoteIdent(olap.database);
   const table = (name: string) => `${olap.database}.${name}`;
+  const checkpoints = groupWrites((rows) => olap.insert(table('projection_checkpoints'), rows));
 
   return {
     async builds(): Promise<BuildRecord[]> {
@@ -118,22 +119,22 @@ export function createBookkeeping(olap: OlapClient) {
 
     /**
      * `seq` makes the newest row win from positions alone: the intent of batch (C, P] is 2P−1,
-     * its commit 2P, and the next intent 2Q−1 > 2P.
+     * its commit 2P, and the next intent 2Q−1 > 2P. Rows asked for while an insert is in flight
+     * go together in the next one (lanes flushing at once cost one insert, not one each); each
+     * call resolves once its own row is written, so a lane's order of writes is kept.
      */
-    async writeCheckpoint(c: CheckpointRecord): Promise<void> {
+    writeCheckpoint(c: CheckpointRecord): Promise<void> {
       const seq = c.pendingTo > c.position ? 2 * c.pendingTo - 1 : 2 * c.position;
-      await olap.insert(table('projection_checkpoints'), [
-        {
-          projection: c.projection,
-          build: c.build,
-          version: c.version,
-          position: c.position,
-          pending_to: c.pendingTo,
-          last_recorded_at: iso(c.lastRecordedAt),
-          seq,
-          updated_at: new Date().toISOString(),
-        },
-      ]);
+      return checkpoints.write({
+        projection: c.projection,
+        build: c.build,
+        version: c.version,
+        position: c.position,
+        pending_to: c.pendingTo,
+        last_recorded_at: iso(c.lastRecordedAt),
+        seq,
+        updated_at: new Date().toISOString(),
+      });
     },
 
     /** A message of the bus that could not be decoded into an event (it has no event id). */
@@ -172,3 +173,34 @@ export function createBookkeeping(olap: OlapClient) {
 }
 
 export type Bookkeeping = ReturnType<typeof createBookkeeping>;
+
+/**
+ * Group commit: rows written while an insert is in flight wait and go together in the next
+ * insert. A failed insert fails every row in it (each caller retries its own).
+ */
+function groupWrites(insert: (rows: Record<string, unknown>[]) => Promise<void>) {
+  let queued: { row: Record<string, unknown>; resolve(): void; reject(err: unknown): void }[] = [];
+  let busy = false;
+  async function drain(): Promise<void> {
+    busy = true;
+    while (queued.length > 0) {
+      const batch = queued;
+      queued = [];
+      try {
+        await insert(batch.map((q) => q.row));
+        for (const q of batch) q.resolve();
+      } catch (err) {
+        for (const q of batch) q.reject(err);
+      }
+    }
+    busy = false;
+  }
+  return {
+    write(row: Record<string, unknown>): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        queued.push({ row, resolve, reject });
+        if (!busy) void drain();
+      });
+    },
+  };
+}

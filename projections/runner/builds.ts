@@ -72,13 +72,19 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Reconc
       building.push(await beginBuild(projection, mine));
       continue;
     }
+    let created = false;
     if (!current) {
       current = buildRecord(projection, nextBuildId(projection, mine), 'live');
+      // Tables first: a kill between the two then leaves unrecorded empty tables (taken up again by
+      // the same build id, or left unused), never a live build without tables, which a start with
+      // a bumped version would keep serving and fail to point the views at.
+      await tables.ensure(projection, new Map(current.logicalTables.map((l, i) => [l, current!.physicalTables[i]!])));
       await books.writeBuild(current);
+      created = true;
     }
     if (current.version === projection.version) {
       const lane = newLane(projection, current, cp(current), log);
-      await tables.ensure(projection, lane.tables);
+      if (!created) await tables.ensure(projection, lane.tables);
       live.push(lane);
     }
     // Also undoes views half-switched by a swap that crashed before it was recorded.

@@ -44,6 +44,8 @@ export interface Group {
   releaseAt?: number;
   /** Highest position whose batch this (ordered) group has handled. */
   deliveredTo: number;
+  /** Deliveries still being handled by the lanes, oldest first (ordered groups pipeline a few). */
+  inFlight: Promise<void>[];
 }
 
 /** A lane for a build, resuming from its checkpoint (and the batch intent a crash left, if any). */

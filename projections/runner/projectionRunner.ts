@@ -24,11 +24,17 @@ export type { ProjectionRunner, ProjectionRunnerOptions, ProjectionRunState, Pro
 
 const BOOKKEEPING = new Set(['schema_migrations', 'projection_checkpoints', 'projection_state', 'projection_dead_letters']);
 const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
+/** Handled events per batch while far behind, when no batch size is given (see batches.ts). */
+const CATCH_UP_BATCH = 20_000;
+/** Deliveries an ordered group's lanes may still be handling while its source reads on. */
+const PIPELINE = 8;
 /** Creates a runner; nothing happens until `start()`. */
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { olap, source, projections } = options;
   const rebuildSource = options.rebuildSource ?? source;
   const batchSize = options.batchSize ?? 5_000;
+  // An explicit batch size (tests cut batches small on purpose) holds while catching up too.
+  const catchUpBatchSize = options.catchUpBatchSize ?? (options.batchSize === undefined ? CATCH_UP_BATCH : batchSize);
   const flushMs = options.flushMs ?? 1_000;
   const retry = options.retry ?? POLICIES.OLAP_WRITES;
   const log = options.log ?? SILENT;
@@ -115,6 +121,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     tables,
     retrying: withRetry,
     batchSize,
+    catchUpBatchSize,
     log,
     ...(options.onDeadLetters ? { onDeadLetters: options.onDeadLetters } : {}),
     onCommitted(lane, to) {
@@ -134,7 +141,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   }
 
   async function startGroup(lanes: Lane[], from = source): Promise<Group> {
-    const group: Group = { lanes, source: from, deliveredTo: 0 };
+    const group: Group = { lanes, source: from, deliveredTo: 0, inFlight: [] };
     groups.push(group);
     const start = lanes.length > 0 ? Math.min(...lanes.map((l) => l.checkpoint)) : 0;
     const ordered = from.ordered !== false;
@@ -148,9 +155,29 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
       let caughtUp = false;
       if ((from.head || source.head) && last >= knownHead) caughtUp = last >= (await headNow());
-      for (const lane of [...group.lanes]) await withLock(lane, () => (lane.unordered ? acceptUnordered(lane, events) : accept(lane, events, caughtUp)));
-      group.deliveredTo = Math.max(group.deliveredTo, last);
-      if (group.releaseAt !== undefined && last >= group.releaseAt) release(group);
+      const lanes = [...group.lanes];
+      const settle = (): void => {
+        group.deliveredTo = Math.max(group.deliveredTo, last);
+        if (group.releaseAt !== undefined && group.deliveredTo >= group.releaseAt) release(group);
+      };
+      // A lane handed over to an unordered source needs each delivery written before the next.
+      if (lanes.some((l) => l.unordered)) {
+        await Promise.all(group.inFlight.splice(0));
+        for (const lane of lanes) await withLock(lane, () => (lane.unordered ? acceptUnordered(lane, events) : accept(lane, events, caughtUp)));
+        settle();
+        return;
+      }
+      // Pipelined: this delivery waits on each lane's lock while the source reads the next ones, so
+      // reading and projecting overlap the engine's inserts. At most PIPELINE deliveries are in
+      // the lanes' hands; the oldest must be done before this handler returns.
+      const done = Promise.all(lanes.map((lane) => withLock(lane, () => (lane.unordered ? acceptUnordered(lane, events) : accept(lane, events, caughtUp))))).then(settle);
+      done.catch((err: unknown) => {
+        if (!running) return;
+        log.error({ err }, 'projecting a delivered batch failed; its projections stop until restarted');
+        for (const lane of lanes) lane.failed ??= err instanceof Error ? err.message : String(err);
+      });
+      group.inFlight.push(done);
+      if (group.inFlight.length > PIPELINE) await group.inFlight.shift();
     });
     group.handle.done.catch((err: unknown) => {
       if (!running) return;
@@ -181,18 +208,26 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     return lane;
   }
 
-  /** Starts a building lane's own subscription; `swapped` settles once it serves (or fails). */
-  async function runBuilding(lane: Lane): Promise<{ swapped: Promise<void> }> {
-    let resolve!: () => void;
-    let reject!: (err: unknown) => void;
-    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-    promise.catch(() => {});
-    lane.onSwapped = { resolve, reject, promise };
-    buildingLanes.set(lane.projection.name, lane);
-    await startGroup([lane], rebuildSource);
+  /**
+   * Starts one subscription of the rebuild source feeding every given building lane (one pass over
+   * the log for all of them); each `swapped` settles once that lane serves (or fails).
+   */
+  async function runBuilding(lanes: readonly Lane[]): Promise<Promise<void>[]> {
+    const swapped = lanes.map((lane) => {
+      let resolve!: () => void;
+      let reject!: (err: unknown) => void;
+      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      promise.catch(() => {});
+      lane.onSwapped = { resolve, reject, promise };
+      buildingLanes.set(lane.projection.name, lane);
+      return promise;
+    });
+    if (lanes.length === 0) return swapped;
+    await startGroup([...lanes], rebuildSource);
     // An empty store, or a build that resumed already complete: nothing will arrive to flush.
-    if (lane.checkpoint >= (await headNow())) await withLock(lane, () => onCaughtUp(lane));
-    return { swapped: promise };
+    const head = await headNow();
+    for (const lane of lanes) if (lane.checkpoint >= head) await withLock(lane, () => onCaughtUp(lane));
+    return swapped;
   }
 
   /** The building lane caught up: point the views at it, retire and drop the build it replaces. */
@@ -261,6 +296,25 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     return found;
   }
 
+  async function rebuildProjections(names: readonly string[] = projections.map((p) => p.name)): Promise<void> {
+    const wanted = [...new Set(names)].map((name) => {
+      const projection = projections.find((p) => p.name === name);
+      if (!projection) throw new ValidationError(`no projection named ${name}`, [{ field: 'name', reason: 'unknown projection', value: name }]);
+      return projection;
+    });
+    if (!running) throw new IllegalStateError('the projection runner is not started');
+    const waits: Promise<void>[] = [];
+    const fresh: Lane[] = [];
+    const existing = await books.builds();
+    for (const projection of wanted) {
+      const inProgress = buildingLanes.get(projection.name);
+      if (inProgress?.onSwapped) waits.push(inProgress.onSwapped.promise);
+      else fresh.push(await beginBuild(projection, existing));
+    }
+    waits.push(...(await runBuilding(fresh)));
+    await Promise.all(waits);
+  }
+
   async function stopAll(): Promise<void> {
     running = false;
     stopping.abort();
@@ -281,7 +335,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       timer.unref();
       // With a separate rebuild source, the live group runs even with no lane yet: builds hand over to it.
       if (live.length > 0 || rebuildSource !== source) await startGroup(live);
-      for (const lane of building) await runBuilding(lane);
+      await runBuilding(building);
       const actual = await storeHead();
       for (const lane of live) checkAhead(lane, actual);
       log.info({ projections: projections.map((p) => `${p.name}@v${p.version}`), head: knownHead }, 'projection runner started');
@@ -318,15 +372,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       });
     },
 
-    async rebuildProjection(name) {
-      const projection = projections.find((p) => p.name === name);
-      if (!projection) throw new ValidationError(`no projection named ${name}`, [{ field: 'name', reason: 'unknown projection', value: name }]);
-      if (!running) throw new IllegalStateError('the projection runner is not started');
-      const inProgress = buildingLanes.get(name);
-      if (inProgress?.onSwapped) return inProgress.onSwapped.promise;
-      const lane = await beginBuild(projection, await books.builds());
-      return (await runBuilding(lane)).swapped;
-    },
+    rebuildProjection: (name) => rebuildProjections([name]),
+    rebuildProjections,
 
     async waitUntilCaughtUp({ timeoutMs = 30_000, pollMs = 20 } = {}) {
       const deadline = Date.now() + timeoutMs;

@@ -28,8 +28,16 @@ export interface BuildTables {
 export function buildTables(olap: OlapClient, retrying: <T>(what: string, fn: () => Promise<T>) => Promise<T>): BuildTables {
   const db = quoteIdent(olap.database);
   const q = (name: string) => `${db}.${quoteIdent(name)}`;
-  const engineOf = async (physical: string) =>
-    (await olap.query<{ engine: string; engine_full: string }>(`SELECT engine, engine_full FROM system.tables WHERE database = {db:String} AND name = {name:String}`, { db: olap.database, name: physical }))[0];
+  // A physical table's engine never changes under its name (a build id is never reused), so it is
+  // asked once: at creation, and then known to the views and to every insert.
+  const engines = new Map<string, { engine: string; engine_full: string }>();
+  const engineOf = async (physical: string) => {
+    const known = engines.get(physical);
+    if (known) return known;
+    const info = (await olap.query<{ engine: string; engine_full: string }>(`SELECT engine, engine_full FROM system.tables WHERE database = {db:String} AND name = {name:String}`, { db: olap.database, name: physical }))[0];
+    if (info) engines.set(physical, info);
+    return info;
+  };
   const folding = new Map<string, boolean>();
 
   return {
@@ -69,7 +77,11 @@ export function buildTables(olap: OlapClient, retrying: <T>(what: string, fn: ()
     },
 
     async drop(record) {
-      for (const physical of record.physicalTables) await olap.command(`DROP TABLE IF EXISTS ${q(physical)}`);
+      for (const physical of record.physicalTables) {
+        engines.delete(physical);
+        folding.delete(physical);
+        await olap.command(`DROP TABLE IF EXISTS ${q(physical)}`);
+      }
     },
   };
 }

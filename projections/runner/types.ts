@@ -48,6 +48,11 @@ export interface ProjectionRunnerOptions {
   projections: readonly Projection[];
   /** Handled events per batch before a flush (default 5,000). */
   batchSize?: number;
+  /**
+   * Handled events per batch while the source is far behind (default 20,000; when `batchSize` is
+   * given and this is not, `batchSize`). Fewer, bigger blocks and checkpoint rows while catching up.
+   */
+  catchUpBatchSize?: number;
   /** Longest time an open batch waits before a flush (default 1,000 ms). */
   flushMs?: number;
   /**
@@ -75,6 +80,11 @@ export interface ProjectionRunner {
    * then points the views at them and drops the old tables. Resolves once swapped.
    */
   rebuildProjection(name: string): Promise<void>;
+  /**
+   * Rebuilds several projections (default: all) as `rebuildProjection` does, fed by one pass over
+   * the log; each swaps in as soon as it has caught up. Resolves once all are swapped.
+   */
+  rebuildProjections(names?: readonly string[]): Promise<void>;
   /** Resolves when every projection serves its code version with nothing left to project. */
   waitUntilCaughtUp(options?: { timeoutMs?: number; pollMs?: number }): Promise<void>;
 }

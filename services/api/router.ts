@@ -18,6 +18,8 @@ export interface ApiDeps {
   requireRole(...roles: string[]): express.RequestHandler;
   /** Rebuilds one projection (admin); absent where this process runs no projections. */
   rebuildProjection?(name: string): Promise<void>;
+  /** Rebuilds every projection in one pass over the log (admin); absent where this process runs no projections. */
+  rebuildProjections?(): Promise<void>;
   /** Entries kept by the KPI response cache (default 500; 0 turns it off). */
   cacheEntries?: number;
   /** How long a cached KPI answer may be served after the checkpoints moved (default 5,000 ms; 0: never). */
@@ -223,6 +225,13 @@ export function createApiRouter(deps: ApiDeps): Router {
     });
   });
 
+
+  router.post('/admin/projections/rebuild', admin, async (_req, res) => {
+    if (!deps.rebuildProjections) throw new NotFoundError('this process runs no projections (SERVICES has no projector)');
+    const started = Date.now();
+    await deps.rebuildProjections();
+    res.json({ projections: (await deps.projections()).map((p) => p.name), rebuilt: true, seconds: (Date.now() - started) / 1000 });
+  });
 
   router.post('/admin/projections/:name/rebuild', admin, async (req, res) => {
     if (!deps.rebuildProjection) throw new NotFoundError('this process runs no projections (SERVICES has no projector)');

@@ -210,19 +210,23 @@ projections
   });
 projections
   .command('rebuild')
-  .description('rebuild a projection from position 0 into new tables while the old ones serve, then swap atomically')
-  .argument('<name>', 'projection name (see `brain projections status`)')
-  .action(async (name: string) => {
+  .description('rebuild a projection (or, with no name or --all, every projection in one pass over the log) from position 0 into new tables while the old ones serve, then swap atomically')
+  .argument('[name]', 'projection name (see `brain projections status`); none: every projection')
+  .option('--all', 'rebuild every projection, all fed by one pass over the log')
+  .action(async (name: string | undefined, opts: { all?: boolean }) => {
     const { config, log } = setup();
+    if (name !== undefined && opts.all) throw new Error('give a projection name or --all, not both');
     const key = process.env.BRAIN_API_KEY ?? readDevKey(config, 'admin');
-    const res = await fetch(`http://${config.HOST}:${config.PORT}/api/v1/admin/projections/${encodeURIComponent(name)}/rebuild`, {
+    const what = name === undefined ? 'every projection' : name;
+    const path = name === undefined ? 'rebuild' : `${encodeURIComponent(name)}/rebuild`;
+    const res = await fetch(`http://${config.HOST}:${config.PORT}/api/v1/admin/projections/${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key ?? ''}` },
     }).catch(() => null);
     if (res) {
       const body = await res.text();
       if (!res.ok) throw new Error(`rebuild refused (${res.status}): ${body}`);
-      log.info(`rebuild of ${name} done: ${body}`);
+      log.info(`rebuild of ${what} done: ${body}`);
       return;
     }
     // Not running: rebuild offline on the data folder.

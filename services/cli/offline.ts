@@ -6,18 +6,22 @@ import { createEventStore } from '../eventStore/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { openOlap } from '../platform/olap.ts';
 
-/** Rebuilds one projection on the data folder while the platform is not running. */
-export async function rebuildOffline(config: Config, log: Logger, name: string): Promise<void> {
-  if (!PROJECTIONS.some((p) => p.name === name))
+/**
+ * Rebuilds one projection (or, with no name, every projection from one pass over the log) on the
+ * data folder while the platform is not running.
+ */
+export async function rebuildOffline(config: Config, log: Logger, name?: string): Promise<void> {
+  if (name !== undefined && !PROJECTIONS.some((p) => p.name === name))
     throw new Error(`unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
   const store = createEventStore(config);
   const olap = await openOlap(config);
   const runner = createProjectionRunner({ olap, source: storeEventSource(store), projections: PROJECTIONS, log: log.child({ name: 'projections' }) });
   try {
     await runner.start();
-    log.info(`rebuilding ${name} from position 0`);
-    await runner.rebuildProjection(name);
-    log.info(`rebuild of ${name} done: the views now point at the new tables`);
+    const what = name ?? 'every projection';
+    log.info(`rebuilding ${what} from position 0`);
+    await runner.rebuildProjections(name === undefined ? undefined : [name]);
+    log.info(`rebuild of ${what} done: the views now point at the new tables`);
   } finally {
     await runner.stop();
     await olap.close();

@@ -107,6 +107,7 @@ export function createPlatformApp(deps: PlatformAppDeps): express.Express {
         kpis,
         requireRole,
         rebuildProjection: runner ? (name) => runner.rebuildProjection(name) : undefined,
+        rebuildProjections: runner ? () => runner.rebuildProjections() : undefined,
         ...(kpiTables ? { kpiVersion: () => kpiTables.version(), kpiTablesHead: () => kpiTables.head(), onKpiError: (id: string, err: unknown) => kpiTables.onKpiError(id, err) } : {}),
         ...(kpiTables?.changes ? { changes: kpiTables.changes } : {}),
         ...(monitoring ? { warnings: monitoring.api } : {}),

@@ -93,6 +93,7 @@ const TOP_LEVEL_KEYS = new Set([
   'kpi_tables_build_s',
   'projection_ratio_vs_insert',
   'rebuild_all_s_1m',
+  'rebuild_all_s_100k',
   'ingest_ndjson_eps',
   'append_ratio_vs_bare',
   'append_ratio_vs_emmett',

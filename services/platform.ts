@@ -2,7 +2,6 @@
  * The composition root: builds the services a process runs from the config alone
  * (SERVICES=all on the embedded default; one service per process in the distributed mode).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
@@ -50,6 +49,9 @@ import { startReports, type ReportsRoot } from './reportsRoot.ts';
 import { fileSampleExplanations } from './seed/sampleExplanations.ts';
 import { createOlapRejectionLog, ensureRejectionTable } from './olap/rejectionLog.ts';
 import { createReportsRouter } from './api/reportsRouter.ts';
+import { personSalt } from './config/personSalt.ts';
+
+export { personSalt };
 
 export type ServiceName = 'ingest' | 'relay' | 'projector' | 'api' | 'olap';
 const ALL_SERVICES: readonly ServiceName[] = ['ingest', 'relay', 'projector', 'api', 'olap'];
@@ -97,14 +99,6 @@ export function servicesOf(config: Config): Set<ServiceName> {
   return new Set(names as ServiceName[]);
 }
 
-/** The salt of personal-ID hashes: PERSON_SALT, or one generated once into the data folder. */
-export function personSalt(config: Config): string {
-  if (config.PERSON_SALT) return config.PERSON_SALT;
-  const file = path.join(config.DATA_DIR, 'person-salt');
-  mkdirSync(config.DATA_DIR, { recursive: true });
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-  return readFileSync(file, 'utf8').trim();
-}
 
 function chdbPath(config: Config): string {
   return path.join(config.DATA_DIR, 'chdb');

@@ -114,7 +114,7 @@ program
     const { config, log } = setup();
     const { createEventStore } = await import('../eventStore/index.ts');
     const { createIngestService } = await import('../ingest/ingestService.ts');
-    const { personSalt } = await import('../platform.ts');
+    const { personSalt } = await import('../config/personSalt.ts');
     const { runSeed } = await import('../seed/runSeed.ts');
     const { SEED_BATCH } = await import('../seed/runSeed.ts');
     const store = createEventStore(config);
@@ -128,7 +128,7 @@ program
       ...(opts.enterprises ? { enterprises: opts.enterprises } : {}),
     };
     // The history waits on disk (under DATA_DIR) rather than in memory: 30,000 firms are 1.2M records.
-    await runSeed({ ingest, log, history, spillDir: path.join(config.DATA_DIR, 'seed-plan'), onProgress: (d, t) => bar.update(d, t) });
+    await runSeed({ ingest, log, history, spillDir: path.join(config.DATA_DIR, 'seed-plan'), collectAboveMb: 768, onProgress: (d, t) => bar.update(d, t) });
     bar.stop();
     await store.close();
   });
@@ -146,7 +146,7 @@ program
     const { createEventStore } = await import('../eventStore/index.ts');
     const { createIngestService } = await import('../ingest/ingestService.ts');
     const { importFile } = await import('../ingest/files/importFile.ts');
-    const { personSalt } = await import('../platform.ts');
+    const { personSalt } = await import('../config/personSalt.ts');
     const store = createEventStore(config);
     try {
       const ingest = createIngestService({ store, personSalt: personSalt(config) });

@@ -39,6 +39,8 @@ export interface HistoryOptions {
    * removed): memory then holds one month of records instead of the whole history. For big areas.
    */
   spillDir?: string;
+  /** Called after each part of the generator (enterprises, tiers, …): progress, or memory housekeeping. */
+  afterPart?: (part: string) => void;
 }
 
 export interface SeedPlan {
@@ -78,15 +80,21 @@ export function generateHistory(options: HistoryOptions): SeedPlan {
     facts: { hte: new Map(), techSme: new Map(), tenancies: new Map(), serviceProviders: [], hteBaseline: 0 },
   };
   // Order matters only where one part reads another's facts (tiers → incubation → funds, platforms → vouchers, tiers → ecosystem).
-  generateEnterprises(ctx);
-  generateTiers(ctx);
-  generateIncubation(ctx);
-  generatePlatforms(ctx);
-  generateFunds(ctx);
-  generateTransfer(ctx);
-  generateTalent(ctx);
-  generateGovernance(ctx);
-  generateEcosystem(ctx);
+  const parts: [string, (c: Ctx) => void][] = [
+    ['enterprises', generateEnterprises],
+    ['tiers', generateTiers],
+    ['incubation', generateIncubation],
+    ['platforms', generatePlatforms],
+    ['funds', generateFunds],
+    ['transfer', generateTransfer],
+    ['talent', generateTalent],
+    ['governance', generateGovernance],
+    ['ecosystem', generateEcosystem],
+  ];
+  for (const [name, generate] of parts) {
+    generate(ctx);
+    options.afterPart?.(name);
+  }
 
   if (spill) {
     return {

@@ -11,20 +11,17 @@ import type { IngestRecordInput } from '../../contracts/ingest.ts';
 import { monthOf, yearOf, type Day } from './calendar.ts';
 import { Emitter, type Priority } from './emitter.ts';
 
-/** Bytes of lines held per month before they are appended to its file. */
+/** Characters of lines held per month before they are appended to its file. */
 const FLUSH_CHARS = 1 << 20;
+/** Emission numbers fit 31 bits; (day, priority) go above them, all within 2^53. */
+const SEQ_SPAN = 2 ** 31;
 
 interface Bucket {
   file: string;
+  /** Sending order of each line of the file, in file order: (day · 4 + priority) · 2^31 + emission number. */
+  keys: number[];
   lines: string[];
   chars: number;
-}
-
-interface Line {
-  at: Day;
-  priority: number;
-  seq: number;
-  json: string;
 }
 
 export class SpillingEmitter extends Emitter {
@@ -49,10 +46,11 @@ export class SpillingEmitter extends Emitter {
     this.countsByType[record.type] = (this.countsByType[record.type] ?? 0) + 1;
     const month = yearOf(at) * 12 + monthOf(at);
     let bucket = this.buckets.get(month);
-    if (!bucket) this.buckets.set(month, (bucket = { file: path.join(this.dir, `${month}.ndjson`), lines: [], chars: 0 }));
-    const line = `${at}\t${priority}\t${this.seq++}\t${JSON.stringify(record)}\n`;
+    if (!bucket) this.buckets.set(month, (bucket = { file: path.join(this.dir, `${month}.ndjson`), keys: [], lines: [], chars: 0 }));
+    const line = JSON.stringify(record);
+    bucket.keys.push((at * 4 + priority) * SEQ_SPAN + this.seq++);
     bucket.lines.push(line);
-    bucket.chars += line.length;
+    bucket.chars += line.length + 1;
     if (bucket.chars >= FLUSH_CHARS) flush(bucket);
   }
 
@@ -70,10 +68,11 @@ export class SpillingEmitter extends Emitter {
     }
     let batch: IngestRecordInput[] = [];
     for (const month of [...this.buckets.keys()].sort((a, b) => a - b)) {
-      const lines = readLines(this.buckets.get(month)!.file);
-      lines.sort((x, y) => x.at - y.at || x.priority - y.priority || x.seq - y.seq);
-      for (const line of lines) {
-        batch.push(JSON.parse(line.json) as IngestRecordInput);
+      const { file, keys } = this.buckets.get(month)!;
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const order = keys.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]!);
+      for (const i of order) {
+        batch.push(JSON.parse(lines[i]!) as IngestRecordInput);
         if (batch.length >= size) {
           yield batch;
           batch = [];
@@ -92,21 +91,7 @@ export class SpillingEmitter extends Emitter {
 
 function flush(bucket: Bucket): void {
   if (bucket.lines.length === 0) return;
-  appendFileSync(bucket.file, bucket.lines.join(''));
+  appendFileSync(bucket.file, `${bucket.lines.join('\n')}\n`);
   bucket.lines = [];
   bucket.chars = 0;
-}
-
-function readLines(file: string): Line[] {
-  const text = readFileSync(file, 'utf8');
-  const lines: Line[] = [];
-  for (let start = 0; start < text.length; ) {
-    const end = text.indexOf('\n', start);
-    const t1 = text.indexOf('\t', start);
-    const t2 = text.indexOf('\t', t1 + 1);
-    const t3 = text.indexOf('\t', t2 + 1);
-    lines.push({ at: Number(text.slice(start, t1)), priority: Number(text.slice(t1 + 1, t2)), seq: Number(text.slice(t2 + 1, t3)), json: text.slice(t3 + 1, end) });
-    start = end + 1;
-  }
-  return lines;
 }

@@ -50,9 +50,9 @@ describe('when the sample history is fed through the ingest service', () => {
     expect(again.duplicates).toBe(first.total);
   });
 
-  it('sends the same records when the history waits on disk, and removes the files after', async () => {
+  it('sends the same records when the history waits on disk (collecting garbage as it goes), and removes the files after', async () => {
     const spillDir = path.join(dir, 'seed-plan');
-    const again = await runSeed({ ingest, history: { ...HISTORY, batchSize: 5_000 }, spillDir });
+    const again = await runSeed({ ingest, history: { ...HISTORY, batchSize: 5_000 }, spillDir, collectAboveMb: 1 });
     expect(again).toMatchObject({ total: first.total, accepted: 0, rejected: 0, duplicates: first.total });
     expect(existsSync(spillDir)).toBe(false);
   });

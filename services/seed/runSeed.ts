@@ -11,8 +11,8 @@ import { generateHistory, type HistoryOptions, type SeedPlan } from './generateH
 
 /**
  * Records per ingest call (and store transaction) for a seeding that runs alone in its process
- * (`brain seed`): 5,000 commit a fifth as often as the default 1,000, which at 1M+ events is ~10 %
- * of the time, and hold nothing else up because nothing else runs there.
+ * (`brain seed`): a fifth of the commits (each an fsync under synchronous=FULL) of the default
+ * 1,000, and nothing else in the process waits on the longer calls.
  */
 export const SEED_BATCH = 5_000;
 

@@ -90,6 +90,12 @@ export interface EventStore {
    */
   appendMany(requests: AppendRequest[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The version of each stream's last event (-1 for a stream with none), in one round trip where
+   * the store can: a writer that caches stream states checks a whole batch of streams at once
+   * instead of reading each one before deciding.
+   */
+  streamVersions(streamIds: readonly string[]): Promise<Map<string, number>>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from a position, then deliver live appends, batch by batch, in order. */
   subscribe(options: SubscribeOptions, handler: (events: RecordedEvent[]) => Promise<void>): Subscription;

@@ -116,11 +116,19 @@ program
     const { createIngestService } = await import('../ingest/ingestService.ts');
     const { personSalt } = await import('../platform/personSalt.ts');
     const { runSeed } = await import('../seed/runSeed.ts');
+    const { SEED_BATCH } = await import('../seed/runSeed.ts');
     const store = createEventStore(config);
-    const ingest = createIngestService({ store, personSalt: personSalt(config) });
+    // Nothing else runs in this process (no projections, no HTTP): bigger store transactions.
+    const ingest = createIngestService({ store, personSalt: personSalt(config), chunkEvents: SEED_BATCH });
     const bar = progressBar('seeding', log);
-    const history = { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.to ? { to: opts.to } : {}), ...(opts.enterprises ? { enterprises: opts.enterprises } : {}) };
-    await runSeed({ ingest, log, history, onProgress: (d, t) => bar.update(d, t) });
+    const history = {
+      batchSize: SEED_BATCH,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.to ? { to: opts.to } : {}),
+      ...(opts.enterprises ? { enterprises: opts.enterprises } : {}),
+    };
+    // The history waits on disk (under DATA_DIR) rather than in memory: 30,000 firms are 1.2M records.
+    await runSeed({ ingest, log, history, spillDir: path.join(config.DATA_DIR, 'seed-plan'), collectAboveMb: 768, onProgress: (d, t) => bar.update(d, t) });
     bar.stop();
     await store.close();
   });

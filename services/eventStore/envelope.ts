@@ -19,7 +19,13 @@ const NOT_META = new Set(['type', 'schemaVersion', 'eventId', 'streamId', 'occur
  */
 export function envelopeMeta(event: DomainEvent): EnvelopeMeta {
   const meta: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(event)) if (!NOT_META.has(key) && value !== undefined) meta[key] = value;
+  const fields = event as unknown as Record<string, unknown>;
+  // for…in over own keys: Object.entries would build an array of pairs for every event appended.
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key) || NOT_META.has(key)) continue;
+    const value = fields[key];
+    if (value !== undefined) meta[key] = value;
+  }
   return meta as EnvelopeMeta;
 }
 

@@ -356,6 +356,17 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
       });
       return raw.filter(isOurs).map(decode);
     },
+    async streamVersions(streamIds) {
+      // No multi-stream read in ESDB: the newest event of each stream, a few at a time.
+      const versions = new Map<string, number>();
+      const ids = [...new Set(streamIds)];
+      for (let i = 0; i < ids.length; i += 16) {
+        const part = ids.slice(i, i + 16);
+        const newest = await Promise.all(part.map((id) => readStreamRaw(id, { backwards: true, maxCount: 1 })));
+        part.forEach((id, k) => versions.set(id, newest[k]![0]?.event ? Number(newest[k]![0]!.event.revision) : -1));
+      }
+      return versions;
+    },
     async readAll(readOptions) {
       const want = readOptions?.maxCount ?? Number.MAX_SAFE_INTEGER;
       const page = (await readAllPage(readOptions?.fromPosition ?? 0, want)).slice(0, want);

@@ -155,6 +155,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     countType: db.prepare('INSERT INTO type_counts (type, n) VALUES (?, ?) ON CONFLICT (type) DO UPDATE SET n = n + excluded.n'),
     readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
     readStream: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`).raw(),
+    // One index seek per stream; absent streams come back as NULL.
+    streamVersions: db.prepare('SELECT s.value, (SELECT max(stream_version) FROM events WHERE stream_id = s.value) FROM json_each(?) s').raw(),
     head: db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
     countByType: db.prepare('SELECT type, n FROM type_counts ORDER BY type').raw(),
   };
@@ -302,6 +304,16 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       } catch (err) {
         throw toInfrastructure(err, 'readStream');
       }
+    },
+    async streamVersions(streamIds) {
+      const versions = new Map<string, number>();
+      if (streamIds.length === 0) return versions;
+      try {
+        for (const [id, version] of stmt.streamVersions.all(JSON.stringify(streamIds)) as [string, number | null][]) versions.set(id, version ?? -1);
+      } catch (err) {
+        throw toInfrastructure(err, 'streamVersions');
+      }
+      return versions;
     },
     async readAll(readOptions?: ReadAllOptions) {
       return readAllSync(readOptions?.fromPosition ?? 0, readOptions?.maxCount ?? -1);

@@ -33,12 +33,24 @@ export type Decision =
   | { outcome: 'new'; events: DomainEvent[]; quality: string[] }
   | { outcome: 'duplicate'; eventIds: string[] };
 
-/** What the stream already holds under one natural key: the newest event and every content seen. */
+/**
+ * What the stream already holds under one natural key: the newest event and every content seen
+ * (content hash → the event that first had it). Nearly every key has one content, so that one is
+ * kept in two fields and a map is made only for a second: a seeding keeps ~10⁵ streams in memory.
+ */
 export interface KnownFact {
   latest: string;
-  byHash: Map<string, string>;
+  firstHash: string;
+  firstEventId: string;
+  /** The contents after the first, when the key was corrected. */
+  more?: Map<string, string>;
 }
 export type Facts = Map<string, KnownFact>;
+
+/** The event that first had this content under the key, if any did. */
+function seenWith(known: KnownFact, hash: string): string | undefined {
+  return known.firstHash === hash ? known.firstEventId : known.more?.get(hash);
+}
 
 /**
  * A decider per source context (emmett style). `decide` is pure and throws IllegalStateError
@@ -94,11 +106,21 @@ function specOf<C extends SourceContext>(specs: TypeSpecs<C>, type: TypesOf<C>) 
  */
 const PLANNED_TYPES = new Set(['TaskMilestoneReported', 'StatisticPublished', 'KpiTargetSet', 'EnterpriseAnnualFinancialsReported', 'TechSmeRegistered', 'NewSpeciesListed']);
 
+/** The latest business dates a record recorded at an instant may carry (one call's records share it). */
+let limitsAt: { recordedAt: string; today: string; planned: string; other: string } | undefined;
+function dateLimits(recordedAt: string): { today: string; planned: string; other: string } {
+  if (limitsAt?.recordedAt !== recordedAt) {
+    const today = shanghaiDate(recordedAt);
+    limitsAt = { recordedAt, today, planned: `${Number(today.slice(0, 4)) + 1}-12-31`, other: addDays(today, 1) };
+  }
+  return limitsAt;
+}
+
 /** A certificate issued, a contract signed or a meeting held after today is a typo, not a fact. */
 function assertNotFuture(type: string, data: unknown, occurredAt: string, recordedAt: string): void {
-  const today = shanghaiDate(recordedAt);
+  const { today, planned, other } = dateLimits(recordedAt);
   const date = shanghaiDate(occurredAt);
-  const limit = PLANNED_TYPES.has(type) ? `${Number(today.slice(0, 4)) + 1}-12-31` : addDays(today, 1);
+  const limit = PLANNED_TYPES.has(type) ? planned : other;
   if (date <= limit) return;
   // Name the payload field the date came from, when it came from one.
   const field = Object.entries((data ?? {}) as Record<string, unknown>).find(([, v]) => v === occurredAt)?.[0];
@@ -116,9 +138,9 @@ export function trackFact<C extends SourceContext>(facts: Facts, specs: TypeSpec
   const known = facts.get(key);
   if (known) {
     known.latest = event.eventId;
-    if (!known.byHash.has(hash)) known.byHash.set(hash, event.eventId);
+    if (seenWith(known, hash) === undefined) (known.more ??= new Map()).set(hash, event.eventId);
   } else {
-    facts.set(key, { latest: event.eventId, byHash: new Map([[hash, event.eventId]]) });
+    facts.set(key, { latest: event.eventId, firstHash: hash, firstEventId: event.eventId });
   }
 }
 
@@ -180,7 +202,7 @@ export function decideFact<C extends SourceContext>(
   assertNotFuture(record.type, data, occurredAt, ctx.recordedAt);
   const hash = contentHash(data, occurredAt);
   const known = facts.get(`${record.type}|${naturalKey}`);
-  const seen = known?.byHash.get(hash);
+  const seen = known ? seenWith(known, hash) : undefined;
   // Any content this key ever had counts as already known: re-sending an old file after a
   // correction must not flip the fact back (re-sending is always safe).
   if (seen) return { outcome: 'duplicate', eventIds: [seen] };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Namespace of every deterministic event id of the platform (a fixed, random UUID). */
 export const EVENT_ID_NAMESPACE = '5b0e6f2c-4a7d-4f0e-9c3b-2d8e1a6f7c41';
@@ -9,32 +9,52 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+const namespaces = new Map<string, Buffer>([[EVENT_ID_NAMESPACE, uuidBytes(EVENT_ID_NAMESPACE)]]);
+
 /** UUID version 5 (RFC 4122 §4.3): SHA-1 over namespace bytes + name (UTF-8). */
 export function uuidV5(name: string, namespace: string = EVENT_ID_NAMESPACE): string {
-  const hash = createHash('sha1').update(uuidBytes(namespace)).update(name, 'utf8').digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const h = hash.subarray(0, 16).toString('hex');
+  let ns = namespaces.get(namespace);
+  if (!ns) namespaces.set(namespace, (ns = uuidBytes(namespace)));
+  // One-shot hash: every id of an ingest is hashed here, and a Hash object per call costs twice as much.
+  const digest = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer') as unknown as Buffer;
+  digest[6] = ((digest[6] ?? 0) & 0x0f) | 0x50;
+  digest[8] = ((digest[8] ?? 0) & 0x3f) | 0x80;
+  const h = digest.toString('hex', 0, 16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** JSON with object keys sorted and `undefined` members dropped, so equal content hashes equally. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      out += (i > 0 ? ',' : '') + (v === undefined ? 'null' : canonicalJson(v));
+    }
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(obj).sort()) {
+  const keys = Object.keys(obj);
+  // Payloads are mostly built in one key order already: sort only when they are not.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  for (const key of keys) {
     const v = obj[key];
     if (v === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(v)}`;
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }
 
 /** SHA-256 (hex) of the canonical form of a record's content: its payload and business time. */
 export function contentHash(data: unknown, occurredAt: string): string {
-  return createHash('sha256').update(canonicalJson({ data, occurredAt }), 'utf8').digest('hex');
+  return hash('sha256', canonicalJson({ data, occurredAt }));
 }
 
 /**

@@ -44,8 +44,13 @@ export class Emitter {
     if (source.document !== undefined) src.document = source.document;
     // The union of record types cannot follow T through an object literal; the shape is checked by the tests.
     const record = { type, occurredAt: isoOf(options.occurredAt ?? at), source: src, data } as unknown as IngestRecordInput;
-    this.pending.push({ at, priority: options.priority ?? 1, record });
+    this.keep(at, options.priority ?? 1, record);
     return true;
+  }
+
+  /** Holds an emitted record until it is handed out (a subclass may keep it elsewhere). */
+  protected keep(at: Day, priority: Priority, record: IngestRecordInput): void {
+    this.pending.push({ at, priority, record });
   }
 
   /** Records in sending order. */

@@ -17,6 +17,7 @@ import { generateTalent } from './phases/talent.ts';
 import { generateTiers } from './phases/tiers.ts';
 import { generateTransfer } from './phases/transfer.ts';
 import { createRng } from './random.ts';
+import { SpillingEmitter } from './spillingEmitter.ts';
 import { buildWorld } from './world.ts';
 
 export const DEFAULT_SEED = 20231108;
@@ -33,6 +34,13 @@ export interface HistoryOptions {
   /** Innovation firms in the area; flows scale with it. */
   enterprises?: number;
   batchSize?: number;
+  /**
+   * A directory to keep the records in while they wait to be sent (created and, by `dispose()`,
+   * removed): memory then holds one month of records instead of the whole history. For big areas.
+   */
+  spillDir?: string;
+  /** Called after each part of the generator (enterprises, tiers, …): progress, or memory housekeeping. */
+  afterPart?: (part: string) => void;
 }
 
 export interface SeedPlan {
@@ -42,6 +50,8 @@ export interface SeedPlan {
   countsByType: Readonly<Record<string, number>>;
   /** Batches of about `batchSize` records, in sending (chronological) order; may be iterated again. */
   batches(): Iterable<IngestRecordInput[]>;
+  /** Frees what the plan holds (a spill directory's files); the batches cannot be read after. */
+  dispose(): void;
 }
 
 /**
@@ -57,10 +67,11 @@ export function generateHistory(options: HistoryOptions): SeedPlan {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
 
   const world = buildWorld({ seed, from, to, enterprises });
+  const spill = options.spillDir !== undefined ? new SpillingEmitter(to, options.spillDir) : undefined;
   const ctx: Ctx = {
     world,
     rng: createRng(seed).fork('history'),
-    out: new Emitter(to),
+    out: spill ?? new Emitter(to),
     from,
     to,
     fromYear: yearOf(from),
@@ -69,16 +80,30 @@ export function generateHistory(options: HistoryOptions): SeedPlan {
     facts: { hte: new Map(), techSme: new Map(), tenancies: new Map(), serviceProviders: [], hteBaseline: 0 },
   };
   // Order matters only where one part reads another's facts (tiers → incubation → funds, platforms → vouchers, tiers → ecosystem).
-  generateEnterprises(ctx);
-  generateTiers(ctx);
-  generateIncubation(ctx);
-  generatePlatforms(ctx);
-  generateFunds(ctx);
-  generateTransfer(ctx);
-  generateTalent(ctx);
-  generateGovernance(ctx);
-  generateEcosystem(ctx);
+  const parts: [string, (c: Ctx) => void][] = [
+    ['enterprises', generateEnterprises],
+    ['tiers', generateTiers],
+    ['incubation', generateIncubation],
+    ['platforms', generatePlatforms],
+    ['funds', generateFunds],
+    ['transfer', generateTransfer],
+    ['talent', generateTalent],
+    ['governance', generateGovernance],
+    ['ecosystem', generateEcosystem],
+  ];
+  for (const [name, generate] of parts) {
+    generate(ctx);
+    options.afterPart?.(name);
+  }
 
+  if (spill) {
+    return {
+      total: Object.values(spill.countsByType).reduce((sum, n) => sum + n, 0),
+      countsByType: spill.countsByType,
+      batches: () => spill.batches(batchSize),
+      dispose: () => spill.dispose(),
+    };
+  }
   const records = ctx.out.drain();
   const countsByType: Record<string, number> = {};
   for (const r of records) countsByType[r.type] = (countsByType[r.type] ?? 0) + 1;
@@ -88,5 +113,6 @@ export function generateHistory(options: HistoryOptions): SeedPlan {
     *batches() {
       for (let i = 0; i < records.length; i += batchSize) yield records.slice(i, i + batchSize);
     },
+    dispose() {},
   };
 }

@@ -71,6 +71,15 @@ export function eventStoreContract(
       it('reads an unknown stream as empty', async () => {
         expect(await store.readStream(uniqueStream())).toEqual([]);
       });
+
+      it('tells the version of several streams at once, -1 for a stream with no events', async () => {
+        const [a, b, unknown] = [uniqueStream(), uniqueStream(), uniqueStream()];
+        await store.append(a, makeEvents(a, 3));
+        await store.append(b, [makeEvent(b)]);
+        const versions = await store.streamVersions([a, unknown, b, a]);
+        expect(Object.fromEntries(versions)).toEqual({ [a]: 2, [b]: 0, [unknown]: -1 });
+        expect((await store.streamVersions([])).size).toBe(0);
+      });
     });
 
     describe('when the caller states an expected version', () => {

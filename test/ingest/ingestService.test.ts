@@ -137,6 +137,21 @@ describe('when two writers share one store', () => {
   });
 });
 
+describe('when more streams pass than the service keeps', () => {
+  it('reads an evicted stream back from the store, so what it holds still counts', async () => {
+    const { store } = freshStore(dir);
+    const svc = createIngestService({ store, personSalt: 'test-salt-0123456789', now: () => new Date('2025-03-01T08:00:00Z'), cachedStreams: 1 });
+    const firms = Array.from({ length: 40 }, (_, i) => 100 + i);
+    for (const n of firms) await svc.ingest([registered(n)], meta);
+    // The first firms' streams were evicted long ago: a re-send is still a duplicate, a new fact still lands after them.
+    const again = await svc.ingest(firms.slice(0, 5).map((n) => registered(n)), meta);
+    expect(again).toMatchObject({ accepted: 0, duplicates: 5 });
+    const certifiedFirst = await svc.ingest([certified(100)], meta);
+    expect(certifiedFirst.accepted).toBe(1);
+    expect((await store.readStream(`enterprise-${uscc(100)}`)).map((e) => e.streamVersion)).toEqual([0, 1]);
+  });
+});
+
 describe('when a talent record carries an ID-card number', () => {
   const talent = (idNumber: string) =>
     ({

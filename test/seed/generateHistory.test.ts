@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addYears } from '../../contracts/dates.ts';
 import { EVENT_DEFINITIONS, INGEST_EVENT_TYPES, type EventData, type EventType } from '../../contracts/events/index.ts';
@@ -69,6 +72,23 @@ describe('when a different seed generates the history', () => {
     const a2 = all(generateHistory({ seed: 1, to: '2024-06-30', enterprises: 300 }));
     expect(digest(a)).not.toBe(digest(b));
     expect(digest(a)).toBe(digest(a2));
+  });
+});
+
+describe('when the history waits on disk (spillDir) instead of in memory', () => {
+  it('hands out the same batches, counts them alike, and removes its files when disposed', () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'seed-spill-')), 'plan');
+    const options = { seed: 3, to: '2024-06-30', enterprises: 300, batchSize: 700 };
+    const inMemory = generateHistory(options);
+    const spilled = generateHistory({ ...options, spillDir: dir });
+    expect(existsSync(dir)).toBe(true);
+    expect(spilled.total).toBe(inMemory.total);
+    expect(spilled.countsByType).toEqual(inMemory.countsByType);
+    const sizes = (plan: SeedPlan) => [...plan.batches()].map((b) => b.length);
+    expect(sizes(spilled)).toEqual(sizes(inMemory));
+    expect(digest(all(spilled))).toBe(digest(all(inMemory)));
+    spilled.dispose();
+    expect(existsSync(dir)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,13 @@ describe('when the sample history is fed through the ingest service', () => {
     expect(again.accepted).toBe(0);
     expect(again.rejected).toBe(0);
     expect(again.duplicates).toBe(first.total);
+  });
+
+  it('sends the same records when the history waits on disk (collecting garbage as it goes), and removes the files after', async () => {
+    const spillDir = path.join(dir, 'seed-plan');
+    const again = await runSeed({ ingest, history: { ...HISTORY, batchSize: 5_000 }, spillDir, collectAboveMb: 1 });
+    expect(again).toMatchObject({ total: first.total, accepted: 0, rejected: 0, duplicates: first.total });
+    expect(existsSync(spillDir)).toBe(false);
   });
 
   it('accepts the live trickle on top of it', async () => {

@@ -52,6 +52,10 @@ const SUITES: Record<string, SuiteDef> = {
     title: 'freshness: HTTP ingest → projection checkpoint / fact row (embedded)',
     run: async () => (await import('./freshnessBench.ts')).benchFreshness(),
   },
+  seed: {
+    title: 'seed: `brain seed` in its own process, records/s and peak RSS (--full: 30,000 firms, 1.2M records)',
+    run: async (o) => (await import('./seedBench.ts')).benchSeed({ full: o.full }),
+  },
   kafka: {
     title: 'Kafka: relay and consume throughput, freshness through Kafka (starts a broker)',
     run: async () => (await import('./support/existingSuites.ts')).kafkaSuite({ freshness: true }),
@@ -101,6 +105,8 @@ const TOP_LEVEL_KEYS = new Set([
   'append_ratio_vs_emmett_batch100',
   'seed_10x_eps',
   'seed_10x_peak_rss_mb',
+  'seed_1x_eps',
+  'seed_1x_peak_rss_mb',
 ]);
 
 interface Args {

@@ -68,3 +68,10 @@ export function baseRow(e: RecordedEvent): Row {
     recorded_at: utcInstant(e.recordedAt),
   };
 }
+
+/**
+ * `fact[key]` when the fact has the key (even with the value undefined), else `otherwise`: how
+ * `{ ...defaults, ...fact }` resolves one column, for rows written out as one literal (spreads
+ * per row cost more than the rest of a projection).
+ */
+export const pick = (fact: Row, key: string, otherwise: unknown): unknown => (key in fact ? fact[key] : otherwise);

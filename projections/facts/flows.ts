@@ -1,7 +1,7 @@
 import type { DomainEventOf, RecordedEvent } from '../../contracts/events/index.ts';
 import { EARLY_ROUNDS } from '../../contracts/events/funds.ts';
 import type { Projection, Row } from '../projection.ts';
-import { baseRow, factTableDdl, partyKey } from './common.ts';
+import { baseRow, factTableDdl, partyKey, pick } from './common.ts';
 
 const handles = [
   'TechContractRegistered',
@@ -94,7 +94,6 @@ function flowRow(base: Row, f: Row): Row {
   };
 }
 
-const pick = (f: Row, key: string, otherwise: unknown): unknown => (key in f ? f[key] : otherwise);
 const EARLY: readonly string[] = EARLY_ROUNDS;
 
 function flowOf(e: Handled): Row | undefined {

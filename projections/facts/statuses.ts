@@ -1,7 +1,7 @@
 import type { DomainEventOf, RecordedEvent } from '../../contracts/events/index.ts';
 import type { Projection, Row } from '../projection.ts';
 import { addDays, addYears, shanghaiDate } from '../../contracts/dates.ts';
-import { baseRow, factTableDdl, OPEN_END, partyKey } from './common.ts';
+import { baseRow, factTableDdl, OPEN_END, partyKey, pick } from './common.ts';
 
 const handles = [
   'HighTechCertified',
@@ -148,7 +148,6 @@ function closureRow(base: Row, c: Closure): Row {
   };
 }
 
-const pick = (f: Row, key: string, otherwise: unknown): unknown => (key in f ? f[key] : otherwise);
 
 interface Interval {
   status: string;

@@ -5,7 +5,7 @@
  */
 import type { Projection } from '../projection.ts';
 import type { Bookkeeping, BuildRecord } from './bookkeeping.ts';
-import { buildRecord, newLane, nextBuildId, type Lane } from './lane.ts';
+import { buildRecord, newLane, nextBuildId, tablesOf, type Lane } from './lane.ts';
 import type { BuildTables } from './tables.ts';
 import type { RunnerLog } from './types.ts';
 
@@ -72,21 +72,17 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Reconc
       building.push(await beginBuild(projection, mine));
       continue;
     }
-    let created = false;
     if (!current) {
       current = buildRecord(projection, nextBuildId(projection, mine), 'live');
       // Tables first: a kill between the two then leaves unrecorded empty tables (taken up again by
       // the same build id, or left unused), never a live build without tables, which a start with
       // a bumped version would keep serving and fail to point the views at.
-      await tables.ensure(projection, new Map(current.logicalTables.map((l, i) => [l, current!.physicalTables[i]!])));
+      await tables.ensure(projection, tablesOf(current));
       await books.writeBuild(current);
-      created = true;
+    } else if (current.version === projection.version) {
+      await tables.ensure(projection, tablesOf(current));
     }
-    if (current.version === projection.version) {
-      const lane = newLane(projection, current, cp(current), log);
-      if (!created) await tables.ensure(projection, lane.tables);
-      live.push(lane);
-    }
+    if (current.version === projection.version) live.push(newLane(projection, current, cp(current), log));
     // Also undoes views half-switched by a swap that crashed before it was recorded.
     await tables.pointViews(current);
     serving.set(projection.name, { record: current, checkpoint: cp(current)?.position ?? 0 });

@@ -48,6 +48,11 @@ export interface Group {
   inFlight: Promise<void>[];
 }
 
+/** A build's tables: logical name → physical name. */
+export function tablesOf(record: BuildRecord): Map<string, string> {
+  return new Map(record.logicalTables.map((l, i) => [l, record.physicalTables[i]!]));
+}
+
 /** A lane for a build, resuming from its checkpoint (and the batch intent a crash left, if any). */
 export function newLane(projection: Projection, record: BuildRecord, cp: CheckpointRecord | undefined, log: RunnerLog): Lane {
   const checkpoint = cp?.position ?? 0;
@@ -57,7 +62,7 @@ export function newLane(projection: Projection, record: BuildRecord, cp: Checkpo
     projection,
     handles: new Set(projection.handles),
     record,
-    tables: new Map(record.logicalTables.map((l, i) => [l, record.physicalTables[i]!])),
+    tables: tablesOf(record),
     checkpoint,
     pendingTo: cp && cp.pendingTo > cp.position ? cp.pendingTo : 0,
     lastRecordedAt: cp?.lastRecordedAt ?? null,

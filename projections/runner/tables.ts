@@ -38,7 +38,6 @@ export function buildTables(olap: OlapClient, retrying: <T>(what: string, fn: ()
     if (info) engines.set(physical, info);
     return info;
   };
-  const folding = new Map<string, boolean>();
 
   return {
     async ensure(projection, tables) {
@@ -67,19 +66,12 @@ export function buildTables(olap: OlapClient, retrying: <T>(what: string, fn: ()
     },
 
     async foldsCopies(physical) {
-      let folds = folding.get(physical);
-      if (folds === undefined) {
-        const info = await retrying('engine', () => engineOf(physical));
-        folds = FOLDS_COPIES.test(info?.engine ?? '');
-        folding.set(physical, folds);
-      }
-      return folds;
+      return FOLDS_COPIES.test((await retrying('engine', () => engineOf(physical)))?.engine ?? '');
     },
 
     async drop(record) {
       for (const physical of record.physicalTables) {
         engines.delete(physical);
-        folding.delete(physical);
         await olap.command(`DROP TABLE IF EXISTS ${q(physical)}`);
       }
     },

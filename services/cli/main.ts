@@ -115,8 +115,7 @@ program
     const { createEventStore } = await import('../eventStore/index.ts');
     const { createIngestService } = await import('../ingest/ingestService.ts');
     const { personSalt } = await import('../platform/personSalt.ts');
-    const { runSeed } = await import('../seed/runSeed.ts');
-    const { SEED_BATCH } = await import('../seed/runSeed.ts');
+    const { runSeed, SEED_BATCH } = await import('../seed/runSeed.ts');
     const store = createEventStore(config);
     // Nothing else runs in this process (no projections, no HTTP): bigger store transactions.
     const ingest = createIngestService({ store, personSalt: personSalt(config), chunkEvents: SEED_BATCH });

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { ValidationError } from '../../../contracts/errors.ts';
 import type { Cell } from './coerce.ts';
-import { checkInflation, DEFAULT_INFLATION_LIMITS, type InflationLimits } from './zipGuard.ts';
+import { checkInflation, DEFAULT_INFLATION_LIMITS, openEntry, zipEntries, type InflationLimits } from './zipGuard.ts';
 
 /** One spreadsheet row: its number as a spreadsheet shows it (header = 1) and its cells by column. */
 export interface SheetRow {
@@ -118,10 +118,8 @@ function plainCell(v: ExcelValue): Cell {
 }
 
 /**
- * Workbooks this small (packed and inflated) are read whole: exceljs's streaming reader parks worksheets
- * that come before workbook.xml in the zip (exceljs itself writes them so) in temp files, and under
- * load it was seen to lose track of the workbook ("reading 'sheets' of undefined"). Department files
- * are far smaller; larger ones are streamed, which keeps memory bounded.
+ * Workbooks this small (packed and inflated) are read whole; larger ones are streamed, which keeps
+ * memory bounded. Department files are far smaller.
  */
 const WHOLE_XLSX_BYTES = 32 * 1024 * 1024;
 const WHOLE_XLSX_INFLATED = 32 * 1024 * 1024;
@@ -143,11 +141,7 @@ export async function* xlsxRows(source: ByteSource, options: XlsxOptions = {}): 
   parts.length = 0;
   const inflated = await checkInflation(zip, options.inflation ?? DEFAULT_INFLATION_LIMITS);
   if (zip.length > (options.wholeBytes ?? WHOLE_XLSX_BYTES) || inflated > WHOLE_XLSX_INFLATED) {
-    // In slices: the reader's parser takes its input a piece at a time.
-    const slices = function* (): Generator<Buffer> {
-      for (let i = 0; i < zip.length; i += 1024 * 1024) yield zip.subarray(i, i + 1024 * 1024);
-    };
-    yield* xlsxRowsStreamed(slices());
+    yield* xlsxRowsStreamed(zip);
     return;
   }
   const workbook = new ExcelJS.Workbook();
@@ -164,24 +158,66 @@ export async function* xlsxRows(source: ByteSource, options: XlsxOptions = {}): 
   yield* rows;
 }
 
-/** Rows of the first worksheet of a large XLSX workbook, streamed (exceljs WorkbookReader). */
-async function* xlsxRowsStreamed(source: Iterable<Buffer>): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source), {
+/**
+ * The parts of exceljs's streaming `WorkbookReader` that read one zip entry each. They are not in
+ * its typings; exceljs is pinned (4.4.0, its last release), and the streamed test of every template
+ * workbook fails if they change.
+ */
+interface EntryParsers {
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(entry: Readable, sheetNo: string): Generator<{ eventType: string; value: AsyncIterable<ExcelJS.Row> }>;
+  workbookRels?: { Id: string; Target: string }[];
+  model?: { sheets?: { rId: string }[] };
+}
+
+/**
+ * Rows of the first worksheet of a large XLSX workbook, streamed. The entries are opened from the
+ * zip's directory and handed to exceljs's reader in the order it needs them (relationships,
+ * workbook, shared strings, styles, then the sheet), instead of letting it walk the zip: its walk
+ * ends when the zip's bytes are written, not when its last entry is read, and under load it lost
+ * the last entry (`workbook.xml` in the files exceljs writes: "reading 'sheets' of undefined").
+ */
+async function* xlsxRowsStreamed(zip: Buffer): AsyncGenerator<SheetRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
     sharedStrings: 'cache',
     // Styles tell a date cell from a number: without them dates arrive as serial numbers.
     styles: 'cache',
     hyperlinks: 'ignore',
     worksheets: 'emit',
     entries: 'ignore',
-  });
+  }) as unknown as EntryParsers;
+  const entries = new Map(zipEntries(zip).entries.map((e) => [e.name, e]));
+  const open = (name: string): Readable | undefined => {
+    const e = entries.get(name);
+    return e && openEntry(zip, e);
+  };
   try {
-    for await (const sheet of reader) {
+    const rels = open('xl/_rels/workbook.xml.rels');
+    const book = open('xl/workbook.xml');
+    if (!rels || !book) throw new Error('缺少 xl/workbook.xml 或其关系文件');
+    await reader._parseRels(rels);
+    await reader._parseWorkbook(book);
+    const strings = open('xl/sharedStrings.xml');
+    if (strings) for await (const _ of reader._parseSharedStrings(strings)) { /* 'cache': the reader keeps them */ }
+    const styles = open('xl/styles.xml');
+    if (styles) await reader._parseStyles(styles);
+    // The first sheet as the workbook lists it (as the whole reader's worksheets[0]).
+    const rId = reader.model?.sheets?.[0]?.rId;
+    const target = reader.workbookRels?.find((r) => r.Id === rId)?.Target;
+    if (!target) return;
+    const name = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+    const sheetEntry = open(name);
+    if (!sheetEntry) throw new Error(`缺少工作表 ${name}`);
+    const sheetNo = /sheet(\d+)\.xml$/.exec(name)?.[1] ?? '1';
+    for (const { value: sheet } of reader._parseWorksheet(sheetEntry, sheetNo)) {
       for await (const r of sheet) {
         const values = r.values as ExcelValue[];
         // exceljs row values are 1-based (index 0 is empty).
         yield { row: r.number, cells: values.slice(1).map(plainCell) };
       }
-      return;
     }
   } catch (err) {
     if (err instanceof ValidationError) throw err;

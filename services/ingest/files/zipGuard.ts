@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { ValidationError } from '../../../contracts/errors.ts';
 
@@ -81,6 +81,22 @@ function allowance(e: ZipEntry, limits: InflationLimits): number {
   return e.size;
 }
 
+/** Where an entry's (compressed) data lies: after its local header, name and extra field. */
+function entrySpan(zip: Buffer, e: ZipEntry): { start: number; end: number } {
+  const start = e.localOffset + 30 + zip.readUInt16LE(e.localOffset + 26) + zip.readUInt16LE(e.localOffset + 28);
+  return { start, end: start + e.compressedSize };
+}
+
+/**
+ * One entry's inflated bytes, streamed. For a zip `checkInflation` has passed: its entries are
+ * where the directory says, stored or deflated, and inflate to what they declare.
+ */
+export function openEntry(zip: Buffer, e: ZipEntry): Readable {
+  const { start, end } = entrySpan(zip, e);
+  const data = Readable.from([zip.subarray(start, end)]);
+  return e.method === 0 ? data : pipeline(data, createInflateRaw(), () => undefined);
+}
+
 /** Inflates an entry, counting and discarding its bytes, stopping as soon as it passes what it declared. */
 async function inflatedSize(data: Buffer, declared: number, name: string): Promise<number> {
   let size = 0;
@@ -115,8 +131,7 @@ export async function checkInflation(zip: Buffer, limits: InflationLimits = DEFA
   let expected = 0;
   for (const e of [...entries].sort((a, b) => a.localOffset - b.localOffset)) {
     if (e.localOffset !== expected || e.localOffset + 30 > zip.length || zip.readUInt32LE(e.localOffset) !== 0x04034b50) throw refuse(`条目 ${e.name} 的位置与目录不符 (文件损坏或被篡改)`);
-    const start = e.localOffset + 30 + zip.readUInt16LE(e.localOffset + 26) + zip.readUInt16LE(e.localOffset + 28);
-    const end = start + e.compressedSize;
+    const { start, end } = entrySpan(zip, e);
     if (end > zip.length) throw refuse(`条目 ${e.name} 不完整`);
     const data = zip.subarray(start, end);
     if (e.method === 0) {

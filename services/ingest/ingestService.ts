@@ -8,6 +8,7 @@ import type { AppendRequest, EventStore, ExpectedVersion, RejectionCount, Reject
 import { POLICIES, withRetry, type RetryPolicy } from '../../contracts/retry.ts';
 import type { ContextEvent, ContextRecord, DecideContext, Decider, Facts, PrepareContext } from './decider.ts';
 import { DECIDERS } from './deciders.ts';
+import { StreamCache } from './streamCache.ts';
 
 export interface IngestMeta {
   /** Who sends: `key:<keyId>` of the API key (never the key itself). */
@@ -176,28 +177,18 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
   }
 
   /**
-   * Stream states between calls, least recently used first. Replaying a long stream (a platform's
-   * thousands of services) for every batch that touches it made seeding quadratic. Only committed
-   * state stays here: a chunk that fails to append drops its streams.
+   * Stream states between calls. Replaying a long stream (a platform's thousands of services) for
+   * every batch that touches it made seeding quadratic. Only committed state stays here: a chunk
+   * that fails to append drops its streams.
    */
-  const streams = new Map<string, StreamSlot>();
-  const maxStreams = deps.cachedStreams ?? 50_000;
-  // Evicting one stream per checkout restarted a Map iterator each time, and each start skips every
-  // entry deleted before it (until the table is rehashed): seeding 700,000 streams spent minutes
-  // there. Evicting in runs, with one iterator, keeps it linear.
-  const evictionSlack = Math.max(16, maxStreams >> 4);
-  function evictOldest(): void {
-    const oldest = streams.keys();
-    while (streams.size > maxStreams) streams.delete(oldest.next().value!);
-  }
+  const streams = new StreamCache<StreamSlot>(deps.cachedStreams ?? 50_000);
 
   /**
    * The state of a stream whose stored version is `storedVersion` (from streamVersions): the cached
    * one when it is current; otherwise only what is missing is read (nothing for a new stream).
    */
   async function checkout(streamId: string, decider: AnyDecider, storedVersion: number): Promise<StreamSlot> {
-    const cached = streams.get(streamId);
-    streams.delete(streamId);
+    const cached = streams.take(streamId);
     let slot: StreamSlot;
     if (cached && cached.decider === decider) {
       // Another process may have appended since: fold in what is newer than what the cache holds.
@@ -206,8 +197,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       slot = { decider, state: decider.initialState(), version: -1, storedVersion: -1 };
       if (storedVersion >= 0) fold(slot, await store.readStream(streamId));
     }
-    streams.set(streamId, slot);
-    if (streams.size > maxStreams + evictionSlack) evictOldest();
+    streams.put(streamId, slot, cached !== undefined || storedVersion >= 0);
     return slot;
   }
 

@@ -126,9 +126,9 @@ export async function checkInflation(zip: Buffer, limits: InflationLimits = DEFA
   let total = 0;
   for (const e of entries) total += allowance(e, limits);
   if (total > limits.totalBytes) throw refuse(`解压后共 ${mib(total)}, 超过上限 ${mib(limits.totalBytes)}`);
-  // A reader that walks the local entries rather than the directory (exceljs's whole-file load does)
-  // must meet only checked ones: the entries must tile the file up to the directory, so that no
-  // unlisted (unchecked) entry hides between them.
+  // A reader may walk the local entries rather than the directory (a streaming unzip does): the
+  // entries must tile the file up to the directory, so that no unlisted (unchecked) entry hides
+  // between them.
   let expected = 0;
   for (const e of [...entries].sort((a, b) => a.localOffset - b.localOffset)) {
     if (e.localOffset !== expected || e.localOffset + 30 > zip.length || zip.readUInt32LE(e.localOffset) !== 0x04034b50) throw refuse(`条目 ${e.name} 的位置与目录不符 (文件损坏或被篡改)`);

@@ -1,7 +1,6 @@
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { mkdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { BrainError, InfrastructureError } from '../../contracts/errors.ts';
 import type { DomainEvent, RecordedEvent } from '../../contracts/events/index.ts';
@@ -16,7 +15,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../contracts/ports.ts';
-import { assertExpectedVersion, assertStreamMatches, checkExpectedVersion, conflictError, envelopeMeta, joinEvent, type EnvelopeMeta } from './envelope.ts';
+import { assertExpectedVersion, assertStreamMatches, checkExpectedVersion, envelopeMeta, joinEvent, type EnvelopeMeta } from './envelope.ts';
 import { subscriptionHandle } from './subscription.ts';
 
 export interface SqliteEventStoreOptions {
@@ -34,77 +33,6 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /** Largest batch handed to a subscription handler when the caller gives none (default 1,000). */
   defaultMaxBatch?: number;
-  /**
-   * Append on a writer thread of the store's own (default true): inserting and syncing a batch
-   * then leaves the event loop free (an ingest validates its next batch meanwhile). false appends
-   * on the calling thread.
-   */
-  writerThread?: boolean;
-}
-
-/** A batch as the writer thread takes it (sqliteWriter.mjs): the rows ready to insert. */
-interface WriterRequest {
-  streamId: string;
-  expected: ExpectedVersion;
-  rows: [string, number, string, number, string, string, string, string][];
-}
-type WriterReply =
-  | { id: number; results: AppendResult[] }
-  | { id: number; conflict: { streamId: string; expected: ExpectedVersion; actual: number } }
-  | { id: number; error: { code: string; message: string } };
-
-interface Writer {
-  append(requests: WriterRequest[]): Promise<WriterReply>;
-  close(): Promise<void>;
-}
-
-/**
- * The writer thread, started on the first append. It holds the process open only while an append
- * is in flight; a thread that fails fails what it was given, and the next append starts another.
- */
-function startWriter(file: string, synchronous: string, busyTimeoutMs: number): Writer {
-  let worker: Worker | undefined;
-  let nextId = 0;
-  const waiting = new Map<number, { resolve: (reply: WriterReply) => void; reject: (err: Error) => void }>();
-  const fail = (w: Worker, err: Error): void => {
-    if (worker !== w) return;
-    worker = undefined;
-    for (const p of waiting.values()) p.reject(err);
-    waiting.clear();
-  };
-  const spawn = (): Worker => {
-    // Plain JavaScript: the thread needs none of the process's loaders (tsx), which cost it a start-up.
-    const w = new Worker(new URL('./sqliteWriter.mjs', import.meta.url), { workerData: { file, synchronous, busyTimeoutMs }, execArgv: [] });
-    w.unref();
-    w.on('message', (reply: WriterReply) => {
-      const p = waiting.get(reply.id);
-      waiting.delete(reply.id);
-      if (waiting.size === 0) w.unref();
-      p?.resolve(reply);
-    });
-    w.on('error', (err) => fail(w, err));
-    w.on('exit', (code) => fail(w, new Error(`the writer thread exited (code ${code})`)));
-    return w;
-  };
-  return {
-    append(requests) {
-      const w = (worker ??= spawn());
-      const id = nextId++;
-      const reply = new Promise<WriterReply>((resolve, reject) => waiting.set(id, { resolve, reject }));
-      w.ref();
-      w.postMessage({ id, requests });
-      return reply;
-    },
-    async close() {
-      const w = worker;
-      if (!w) return;
-      // Messages are handled in order: what was sent before is written (and answered) first.
-      const exited = once(w, 'exit');
-      w.postMessage({ close: true });
-      w.ref();
-      await exited;
-    },
-  };
 }
 
 const SCHEMA = `
@@ -298,50 +226,19 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     return results;
   });
 
-  const writer = options.writerThread === false ? undefined : startWriter(file, options.synchronous ?? 'FULL', options.busyTimeoutMs ?? 10_000);
-
-  async function appendRequests(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+  function appendRequests(requests: readonly AppendRequest[]): AppendResult[] {
     if (closed) throw new InfrastructureError('event store (sqlite) is closed', { retriable: false });
     for (const r of requests) assertExpectedVersion(r.expectedVersion ?? 'any');
     let results: AppendResult[];
-    if (writer) results = await appendOnWriter(writer, requests);
-    else {
-      try {
-        // IMMEDIATE takes the write lock up front: the version read and the insert see the same state
-        // even when another process appends to the same file.
-        results = appendTx.immediate(requests);
-      } catch (err) {
-        throw toInfrastructure(err, 'append', file);
-      }
+    try {
+      // IMMEDIATE takes the write lock up front: the version read and the insert see the same state
+      // even when another process appends to the same file.
+      results = appendTx.immediate(requests);
+    } catch (err) {
+      throw toInfrastructure(err, 'append', file);
     }
     if (results.some((r) => r.appended > 0)) notifier.emit('append');
     return results;
-  }
-
-  /** The same append as appendTx, on the writer thread; its answers become the errors appendTx throws. */
-  async function appendOnWriter(w: Writer, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
-    let batch: WriterRequest[];
-    try {
-      batch = requests.map((r) => {
-        assertStreamMatches(r.streamId, r.events);
-        return {
-          streamId: r.streamId,
-          expected: r.expectedVersion ?? 'any',
-          rows: r.events.map((e) => [e.eventId, eventKey(e.eventId), e.type, e.schemaVersion, e.occurredAt, e.recordedAt, JSON.stringify(envelopeMeta(e)), JSON.stringify(e.data)]),
-        };
-      });
-    } catch (err) {
-      throw toInfrastructure(err, 'append', file);
-    }
-    let reply: WriterReply;
-    try {
-      reply = await w.append(batch);
-    } catch (err) {
-      throw toInfrastructure(err, 'append', file);
-    }
-    if ('conflict' in reply) throw conflictError(reply.conflict.streamId, reply.conflict.expected, reply.conflict.actual);
-    if ('error' in reply) throw toInfrastructure(Object.assign(new Error(reply.error.message), { code: reply.error.code }), 'append', file);
-    return reply.results;
   }
 
   function readAllSync(fromPosition: number, maxCount: number): RecordedEvent[] {
@@ -395,7 +292,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   return {
     kind: 'sqlite',
     async append(streamId, events, appendOptions) {
-      return (await appendRequests([{ streamId, events, expectedVersion: appendOptions?.expectedVersion ?? 'any' }]))[0]!;
+      return appendRequests([{ streamId, events, expectedVersion: appendOptions?.expectedVersion ?? 'any' }])[0]!;
     },
     async appendMany(requests) {
       if (requests.length === 0) return [];
@@ -443,7 +340,6 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.stop()));
-      await writer?.close();
       db.close();
     },
   };

@@ -27,12 +27,6 @@ export interface IngestService {
    * does not stop the others. Re-sending the same records stores nothing new (all `duplicate`).
    */
   ingest(records: readonly unknown[], meta: IngestMeta): Promise<IngestReport>;
-  /**
-   * The same in two steps: validates the records now (pure, so it may run while an earlier call
-   * decides or writes) and returns the call that decides and stores them. A stream validates its
-   * next run while the store writes the last one.
-   */
-  prepare?(records: readonly unknown[], meta: IngestMeta): () => Promise<IngestReport>;
 }
 
 export interface IngestServiceDeps {
@@ -222,11 +216,12 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
   const calls = new PQueue({ concurrency: 1 });
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => calls.add(fn, { throwOnTimeout: true });
 
-  /** Validates every record: the rejected get their outcome, the rest go on to be decided. */
-  function prepare(records: readonly unknown[], meta: IngestMeta): () => Promise<IngestReport> {
+  async function ingestNow(records: readonly unknown[], meta: IngestMeta): Promise<IngestReport> {
+    const ctx: DecideContext = { recordedAt: now().toISOString(), actor: meta.actor, ...(meta.correlationId ? { correlationId: meta.correlationId } : {}) };
     const firstRow = meta.firstRow ?? 1;
     const rowOf = (i: number): number => meta.rows?.[i] ?? firstRow + i;
     const results: RecordOutcome[] = new Array(records.length);
+
     const valid: Valid[] = [];
     records.forEach((raw, index) => {
       const row = rowOf(index);
@@ -237,11 +232,6 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       }
       valid.push({ index, row, ...v, streamId: v.decider.streamOf(v.record as ContextRecord<SourceContext>) });
     });
-    return () => exclusive(() => ingestNow(records, meta, results, valid));
-  }
-
-  async function ingestNow(records: readonly unknown[], meta: IngestMeta, results: RecordOutcome[], valid: readonly Valid[]): Promise<IngestReport> {
-    const ctx: DecideContext = { recordedAt: now().toISOString(), actor: meta.actor, ...(meta.correlationId ? { correlationId: meta.correlationId } : {}) };
 
     const cache = new Map<string, StreamSlot>();
     /** Checks out the chunk's streams this call has not loaded yet, their versions asked in one query. */
@@ -366,9 +356,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
   }
 
   return {
-    // async: a validation that throws rejects the call, as it did inside the queue.
-    ingest: async (records, meta) => prepare(records, meta)(),
-    prepare,
+    ingest: (records, meta) => exclusive(() => ingestNow(records, meta)),
   };
 }
 

@@ -151,30 +151,15 @@ async function ingestNdjson(req: Request, ingest: IngestService, meta: IngestMet
   let rows: number[] = [];
   let heldBytes = 0;
   let sent = 0;
-  /** The run being decided and stored while the next one is read and validated. */
-  let inFlight: Promise<IngestReport> | undefined;
   const due = (): boolean =>
     records.length >= limits.streamRecords || heldBytes >= limits.streamBytes || (records.length > 0 && stream.held >= limits.chunkRecords);
-  const settle = async (): Promise<void> => {
-    const run = inFlight;
-    inFlight = undefined;
-    if (run) stream.decided(await run);
-  };
   const flush = async (): Promise<void> => {
     if (records.length === 0) return;
-    // Validated now, while the store may still be writing the run before; decided and stored
-    // only once that one is: a run that fails stops the stream before the next is stored.
-    const runMeta = { ...meta, rows };
-    const batch = records;
-    const run = ingest.prepare ? ingest.prepare(batch, runMeta) : () => ingest.ingest(batch, runMeta);
+    stream.decided(await ingest.ingest(records, { ...meta, rows }));
     sent += records.length;
     records = [];
     rows = [];
     heldBytes = 0;
-    await settle();
-    inFlight = run();
-    // Its failure is met by the next settle(); until then it is not an unhandled rejection.
-    inFlight.catch(() => undefined);
     // Ingest resolves in microtasks: let the status page, the API and the projections run.
     await nextTurn();
   };
@@ -229,8 +214,6 @@ async function ingestNdjson(req: Request, ingest: IngestService, meta: IngestMet
       }
       start = nl + 1;
       if (due()) await flush();
-      // Bad lines wait for the run in flight before them: their number stays bounded.
-      else if (inFlight && stream.held >= limits.chunkRecords) await settle();
     }
     pending = buf.subarray(start);
     if (pending.length > limits.lineBytes) throw payloadTooLarge(limits.lineBytes, `NDJSON line ${line + 1}`);
@@ -238,7 +221,6 @@ async function ingestNdjson(req: Request, ingest: IngestService, meta: IngestMet
   if (pending.length > 0) take(pending);
   stream.finish();
   await flush();
-  await settle();
   const report = stream.report();
   if (sent === 0) report.position = (await ingest.ingest([], meta)).position;
   return report;

@@ -33,18 +33,6 @@ eventStoreContract('sqlite', async () => {
   };
 });
 
-eventStoreContract('sqlite, appending on the calling thread', async () => {
-  const dir = tempDir();
-  const store = createSqliteEventStore({ path: path.join(dir, 'events.sqlite'), synchronous: 'NORMAL', writerThread: false });
-  return {
-    store,
-    async cleanup() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
 /** A writer process on the same file; resolves once it is running (or on its first message). */
 function startWriter(file: string, mode: string, stream: string): { child: ChildProcess; messages: unknown[]; exited: Promise<number | null> } {
   const child = fork(writerScript, [file, mode, stream], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -23,8 +23,29 @@ export function uuidV5(name: string, namespace: string = EVENT_ID_NAMESPACE): st
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-/** JSON with object keys sorted and `undefined` members dropped, so equal content hashes equally. */
+/** Characters JSON.stringify escapes (controls, quote, backslash) or may (surrogates, lone ones escaped). */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+/** Object keys as JSON strings: payloads repeat a few hundred field names; capped for odd data. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quotedKey(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, q);
+  }
+  return q;
+}
+
+/**
+ * JSON with object keys sorted and `undefined` members dropped, so equal content hashes equally.
+ * Every content hash of an ingest goes through here: plain strings and numbers are written without
+ * a JSON.stringify call each, to the same text.
+ */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';
@@ -47,7 +68,7 @@ export function canonicalJson(value: unknown): string {
   for (const key of keys) {
     const v = obj[key];
     if (v === undefined) continue;
-    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    out += `${out.length > 1 ? ',' : ''}${quotedKey(key)}:${canonicalJson(v)}`;
   }
   return `${out}}`;
 }

@@ -35,7 +35,7 @@ export interface IngestServiceDeps {
   now?: () => Date;
   /** Salt of the personal-ID hash (`personRef`); keep it stable, or the same person gets a new reference. */
   personSalt: string;
-  /** Events per store transaction (default 1,000). */
+  /** Events per store transaction (default 5,000: an NDJSON stream's runs; JSON arrays and files come in calls of 1,000). */
   chunkEvents?: number;
   /** Stream states kept between calls (default 50,000 streams). */
   cachedStreams?: number;
@@ -138,7 +138,7 @@ interface Valid {
 export function createIngestService(deps: IngestServiceDeps): IngestService {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
-  const chunkEvents = deps.chunkEvents ?? 1000;
+  const chunkEvents = deps.chunkEvents ?? 5000;
   const appendRetry = deps.appendRetry ?? POLICIES.STORE_APPENDS;
   const prepareCtx: PrepareContext = {
     personRef: (idNumber) => createHash('sha256').update(`${deps.personSalt}:${idNumber}`, 'utf8').digest('hex'),

@@ -47,6 +47,11 @@ export function checkJsonBytes(bytes: Uint8Array, maxDepth: number, line?: numbe
       { field: '(body)', reason: `非 UTF-8 字节 (${where})`, ...(line !== undefined ? { row: line } : {}) },
     ]);
   }
+  checkJsonDepth(bytes, maxDepth, line);
+}
+
+/** The depth half of checkJsonBytes, for bytes already known to be UTF-8 (an NDJSON stream checks a run of lines at once). */
+export function checkJsonDepth(bytes: Uint8Array, maxDepth: number, line?: number): void {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {

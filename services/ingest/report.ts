@@ -92,3 +92,92 @@ export function createReportCollector(options: { detailRows?: number | undefined
     },
   };
 }
+
+export interface StreamReport {
+  /** A row rejected before it reached the ingest service (a line that is not JSON), where it was read. */
+  reject(outcome: Extract<RecordOutcome, { status: 'rejected' }>): void;
+  /** A record was read and waits for an ingest call. */
+  read(): void;
+  /** The report of one ingest call over the next records read, in reading order. */
+  decided(part: IngestReport): void;
+  /** Rejections held back until the records read before them are decided. */
+  readonly held: number;
+  /** Everything is read (the last ingest call may still come). */
+  finish(): void;
+  /** The report; call after the last ingest call. */
+  report(): IngestReport;
+}
+
+/**
+ * A stream's report that does not depend on how many records each ingest call takes: outcomes
+ * reach the collector in the order an ingest of `chunkRecords` at a time gives (a bad line where it
+ * was read; a chunk's results once its last record was read), and the collector keeps the first
+ * rows it meets in full, so the same rows are kept. An NDJSON stream ingests larger runs than that
+ * (fewer store transactions) and reports as if it had not.
+ */
+export function createStreamReport(options: { detailRows?: number | undefined; chunkRecords: number }): StreamReport {
+  const collector = createReportCollector({ detailRows: options.detailRows });
+  const chunk = Math.max(1, options.chunkRecords);
+  /** In collector order: a rejection, or how many decided results go next. */
+  let queue: (Extract<RecordOutcome, { status: 'rejected' }> | number)[] = [];
+  let head = 0;
+  let held = 0;
+  let read = 0;
+  let decided: RecordOutcome[] = [];
+  let taken = 0;
+  let position = 0;
+
+  const drain = (): void => {
+    for (; head < queue.length; head++) {
+      const next = queue[head]!;
+      if (typeof next === 'number') {
+        if (decided.length - taken < next) break;
+        collector.add({ received: 0, accepted: 0, duplicates: 0, rejected: 0, flagged: 0, position, results: decided.slice(taken, taken + next) });
+        taken += next;
+      } else {
+        collector.reject(next);
+        held--;
+      }
+    }
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    }
+    if (taken === decided.length) {
+      decided = [];
+      taken = 0;
+    }
+  };
+
+  return {
+    reject(outcome) {
+      queue.push(outcome);
+      held++;
+      drain();
+    },
+    read() {
+      read++;
+      if (read % chunk === 0) queue.push(chunk);
+    },
+    decided(part) {
+      // Counts add up in any order; only the detailed rows depend on it.
+      collector.add({ ...part, results: [] });
+      position = part.position;
+      for (const r of part.results) decided.push(r);
+      drain();
+    },
+    get held() {
+      return held;
+    },
+    finish() {
+      if (read % chunk !== 0) queue.push(read % chunk);
+      read = 0;
+      drain();
+    },
+    report() {
+      drain();
+      if (head < queue.length) throw new Error(`stream report: ${queue.length - head} outcomes wait for records never decided`);
+      return collector.report();
+    },
+  };
+}

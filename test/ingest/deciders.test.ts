@@ -13,6 +13,11 @@ describe('deterministic event ids', () => {
   it('are RFC 4122 version-5 UUIDs (the RFC example vector)', () => {
     expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
   });
+  it('hash scalars as JSON writes them, escapes and all (ids of stored events depend on it)', () => {
+    const scalars = ['plain', '中文 名称', 'a"b', 'a\\b', 'tab\tnew\nline', '\u0000\u001f\u007f', 'lone \ud800 surrogate', 'pair 😀', '\u2028', 1, -0, 0.1, 1e21, 1.5e-7, NaN, Infinity, true, null];
+    for (const v of scalars) expect(canonicalJson(v)).toBe(JSON.stringify(v));
+    expect(canonicalJson({ 'k"ey': ['x"y', -0], ключ: '值' })).toBe('{"k\\"ey":["x\\"y",0],"ключ":"值"}');
+  });
   it('ignore key order and undefined members, and change with the content', () => {
     expect(canonicalJson({ b: 1, a: { d: undefined, c: [1, 'x'] } })).toBe('{"a":{"c":[1,"x"]},"b":1}');
     const parts = { system: 's', type: 'T', naturalKey: 'k' };

@@ -178,6 +178,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       });
       group.inFlight.push(done);
       if (group.inFlight.length > PIPELINE) await group.inFlight.shift();
+      // A turn of the event loop before the next read: without it a source that reads
+      // synchronously (the store) runs on in microtasks, and the engine's finished inserts wait
+      // unseen (the engine idle) until the pipeline is full.
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     });
     group.handle.done.catch((err: unknown) => {
       if (!running) return;
@@ -289,7 +293,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     });
   }
 
-  async function reconcile(): Promise<{ live: Lane[]; building: Lane[] }> {
+  async function reconcile(): Promise<{ live: Lane[]; building: Lane[]; views: BuildRecord[] }> {
     const found = await reconcileBuilds({ books, tables, projections, log, buildsFirstFromStore: rebuildSource !== source, beginBuild });
     for (const lane of found.live) liveLanes.set(lane.projection.name, lane);
     for (const [name, s] of found.serving) serving.set(name, s);
@@ -330,9 +334,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       stopping = new AbortController();
       await migrate(olap);
       await headNow();
-      const { live, building } = await reconcile();
+      const { live, building, views } = await reconcile();
       timer = setInterval(tick, Math.max(10, Math.floor(flushMs / 4)));
       timer.unref();
+      for (const record of views) await tables.pointViews(record);
       // With a separate rebuild source, the live group runs even with no lane yet: builds hand over to it.
       if (live.length > 0 || rebuildSource !== source) await startGroup(live);
       await runBuilding(building);

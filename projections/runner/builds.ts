@@ -30,12 +30,6 @@ export interface Reconciled {
   building: Lane[];
   /** Per projection, the build the views point at and its checkpoint. */
   serving: Map<string, { record: BuildRecord; checkpoint: number }>;
-  /**
-   * The serving builds whose stable views the caller points (`tables.pointViews`) before any
-   * build of `building` runs, so no swap comes between: left to the caller so the live lanes can
-   * start reading meanwhile (nothing of theirs reads the views).
-   */
-  views: BuildRecord[];
 }
 
 export async function reconcileBuilds(options: ReconcileOptions): Promise<Reconciled> {
@@ -46,6 +40,7 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Reconc
   const live: Lane[] = [];
   const serving = new Map<string, { record: BuildRecord; checkpoint: number }>();
   const building: Lane[] = [];
+  // Builds whose views are pointed at the end, once every new build is recorded.
   const views: BuildRecord[] = [];
   // First builds, recorded together once their tables exist (one insert instead of one per projection).
   const created: BuildRecord[] = [];
@@ -105,5 +100,6 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Reconc
     }
   }
   await books.writeBuilds(created);
-  return { live, building, serving, views };
+  for (const record of views) await tables.pointViews(record);
+  return { live, building, serving };
 }

@@ -293,7 +293,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     });
   }
 
-  async function reconcile(): Promise<{ live: Lane[]; building: Lane[]; views: BuildRecord[] }> {
+  async function reconcile(): Promise<{ live: Lane[]; building: Lane[] }> {
     const found = await reconcileBuilds({ books, tables, projections, log, buildsFirstFromStore: rebuildSource !== source, beginBuild });
     for (const lane of found.live) liveLanes.set(lane.projection.name, lane);
     for (const [name, s] of found.serving) serving.set(name, s);
@@ -334,10 +334,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       stopping = new AbortController();
       await migrate(olap);
       await headNow();
-      const { live, building, views } = await reconcile();
+      const { live, building } = await reconcile();
       timer = setInterval(tick, Math.max(10, Math.floor(flushMs / 4)));
       timer.unref();
-      for (const record of views) await tables.pointViews(record);
       // With a separate rebuild source, the live group runs even with no lane yet: builds hand over to it.
       if (live.length > 0 || rebuildSource !== source) await startGroup(live);
       await runBuilding(building);

@@ -45,7 +45,7 @@ import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
 import type { Row } from '../projection.ts';
 import type { Bookkeeping, DeadLetter } from './bookkeeping.ts';
-import { checkpointRecord, fail, type Lane } from './lane.ts';
+import { checkpointRecord, emptyBatch, fail, type Lane, type OpenBatch } from './lane.ts';
 import type { BuildTables } from './tables.ts';
 import type { RunnerLog } from './types.ts';
 
@@ -122,11 +122,21 @@ export function createBatches(options: BatchesOptions): Batches {
     return { rows, dead };
   }
 
+  /** Adds a projected part to a lane's open batch (its rows after the ones already there). */
+  function addTo(open: OpenBatch, { rows, dead }: Projected): void {
+    for (const [logical, list] of rows) {
+      const all = open.rows.get(logical);
+      if (all) for (const r of list) all.push(r);
+      else open.rows.set(logical, list);
+    }
+    for (const d of dead) open.dead.push(d);
+  }
+
   /** The open batch is written and its checkpoint `to` recorded: the lane (and the serving build) moves on. */
   function committed(lane: Lane, to: number): void {
     lane.checkpoint = to;
     lane.lastRecordedAt = lane.seenRecordedAt;
-    lane.buffer = [];
+    lane.open = emptyBatch();
     lane.openedAt = 0;
     options.onCommitted(lane, to);
   }
@@ -156,7 +166,7 @@ export function createBatches(options: BatchesOptions): Batches {
   async function flush(lane: Lane, to: number): Promise<void> {
     const from = lane.checkpoint;
     if (to <= from || lane.failed || lane.retired) return;
-    const projected = projectBatch(lane, lane.buffer);
+    const projected = lane.open;
     // An intent read back at start (not written by this flush): the batch is a replay after a crash.
     const replay = lane.pendingTo === to;
     try {
@@ -175,7 +185,12 @@ export function createBatches(options: BatchesOptions): Batches {
     await options.afterFlush(lane, to);
   }
 
-  /** Accepts one delivered batch into a lane's open batch, flushing where the rules say. */
+  /**
+   * Accepts one delivered batch into a lane's open batch, flushing where the rules say. The
+   * handled events are projected as they come (per delivery, and before every cut), so the open
+   * batch holds rows: the events themselves die young, which spares the collector most of its
+   * work while far behind.
+   */
   async function accept(lane: Lane, events: readonly RecordedEvent[], caughtUp: boolean): Promise<void> {
     // Far behind, batches grow: fewer, bigger blocks and checkpoint rows (a caught-up lane still
     // flushes at once, for freshness).
@@ -186,29 +201,49 @@ export function createBatches(options: BatchesOptions): Batches {
       if (unparsed) lane.seenRecordedAt = Date.parse(unparsed.recordedAt);
       unparsed = undefined;
     };
+    // Handled events accepted since the open batch was last projected.
+    let segment: RecordedEvent[] = [];
+    const projectSegment = (): void => {
+      if (segment.length === 0) return;
+      addTo(lane.open, projectBatch(lane, segment));
+      segment = [];
+    };
     for (const event of events) {
       if (lane.failed || lane.retired) break;
       if (event.position <= lane.seenTo) continue; // redelivered
       // A pending intent fixes this batch's end: cut exactly there, whatever else would apply.
       if (lane.pendingTo > lane.checkpoint && event.position > lane.pendingTo) {
         noteSeen();
+        projectSegment();
         await flush(lane, lane.pendingTo);
       }
       if (lane.openedAt === 0) lane.openedAt = Date.now();
       lane.seenTo = event.position;
       unparsed = event;
-      if (lane.handles.has(event.type)) lane.buffer.push(event);
+      if (lane.handles.has(event.type)) {
+        segment.push(event);
+        lane.open.handled += 1;
+      }
       if (lane.pendingTo > lane.checkpoint) {
         if (event.position === lane.pendingTo) {
           noteSeen();
+          projectSegment();
           await flush(lane, lane.pendingTo);
         }
-      } else if (lane.buffer.length >= limit) {
-        noteSeen();
-        await flush(lane, lane.seenTo);
+      } else if (lane.open.handled >= limit && lane.open.handled >= lane.open.cutAt) {
+        projectSegment();
+        if (lane.open.rows.size > 0 || lane.open.dead.length > 0) {
+          noteSeen();
+          await flush(lane, lane.seenTo);
+        } else {
+          // Nothing to write but the checkpoint (a projection that handles every type and keeps
+          // few): the batch goes on, written by the timer, a later count or catching up.
+          lane.open.cutAt = lane.open.handled + limit;
+        }
       }
     }
     noteSeen();
+    projectSegment();
     if (lane.failed || lane.retired) return;
     if (caughtUp && lane.pendingTo <= lane.checkpoint && lane.seenTo > lane.checkpoint) await flush(lane, lane.seenTo);
   }
@@ -224,8 +259,9 @@ export function createBatches(options: BatchesOptions): Batches {
     if (lane.failed || lane.retired) return;
     let top = lane.seenTo;
     let topRecordedAt = lane.seenRecordedAt;
+    const handled: RecordedEvent[] = [];
     for (const event of events) {
-      if (lane.handles.has(event.type)) lane.buffer.push(event);
+      if (lane.handles.has(event.type)) handled.push(event);
       if (event.position > top) {
         top = event.position;
         topRecordedAt = Date.parse(event.recordedAt);
@@ -235,10 +271,12 @@ export function createBatches(options: BatchesOptions): Batches {
     lane.seenRecordedAt = topRecordedAt;
     lane.caughtUp = true;
     const digest = createHash('sha1')
-      .update(lane.buffer.map((e) => e.eventId).sort().join(','))
+      .update(handled.map((e) => e.eventId).sort().join(','))
       .digest('hex');
+    // A lane turns unordered right after a flush (handOver), so its ordered batch is empty here.
+    addTo(lane.open, projectBatch(lane, handled));
     try {
-      await writeProjected(lane, projectBatch(lane, lane.buffer), `u${digest}`);
+      await writeProjected(lane, lane.open, `u${digest}`);
       if (top > lane.checkpoint) await retrying('checkpoint', () => books.writeCheckpoint(checkpointRecord(lane, top, 0, topRecordedAt)));
     } catch (err) {
       fail(lane, err, log);

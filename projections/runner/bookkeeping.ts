@@ -46,6 +46,24 @@ export function createBookkeeping(olap: OlapClient) {
   const table = (name: string) => `${olap.database}.${name}`;
   const checkpoints = groupWrites((rows) => olap.insert(table('projection_checkpoints'), rows));
 
+  async function writeBuilds(list: readonly BuildRecord[]): Promise<void> {
+    if (list.length === 0) return;
+    await olap.insert(
+      table('projection_state'),
+      list.map((b) => ({
+        projection: b.projection,
+        build: b.build,
+        version: b.version,
+        state: b.state,
+        logical_tables: b.logicalTables,
+        physical_tables: b.physicalTables,
+        started_at: iso(b.startedAt),
+        finished_at: iso(b.finishedAt),
+        seq: STATE_RANK[b.state],
+      })),
+    );
+  }
+
   return {
     async builds(): Promise<BuildRecord[]> {
       const rows = await olap.query<{
@@ -75,20 +93,11 @@ export function createBookkeeping(olap: OlapClient) {
     },
 
     async writeBuild(b: BuildRecord): Promise<void> {
-      await olap.insert(table('projection_state'), [
-        {
-          projection: b.projection,
-          build: b.build,
-          version: b.version,
-          state: b.state,
-          logical_tables: b.logicalTables,
-          physical_tables: b.physicalTables,
-          started_at: iso(b.startedAt),
-          finished_at: iso(b.finishedAt),
-          seq: STATE_RANK[b.state],
-        },
-      ]);
+      await writeBuilds([b]);
     },
+
+    /** Several build rows in one insert (a start records every new build at once). */
+    writeBuilds,
 
     async checkpoints(): Promise<Map<string, CheckpointRecord>> {
       const rows = await olap.query<{

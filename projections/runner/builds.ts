@@ -40,6 +40,10 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Reconc
   const live: Lane[] = [];
   const serving = new Map<string, { record: BuildRecord; checkpoint: number }>();
   const building: Lane[] = [];
+  // Builds whose views are pointed at the end, once every new build is recorded.
+  const views: BuildRecord[] = [];
+  // First builds, recorded together once their tables exist (one insert instead of one per projection).
+  const created: BuildRecord[] = [];
   for (const projection of projections) {
     const mine = builds.filter((b) => b.projection === projection.name);
     // A kill between a retirement and its DROP leaves the tables behind; dropping is idempotent.
@@ -78,13 +82,13 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Reconc
       // the same build id, or left unused), never a live build without tables, which a start with
       // a bumped version would keep serving and fail to point the views at.
       await tables.ensure(projection, tablesOf(current));
-      await books.writeBuild(current);
+      created.push(current);
     } else if (current.version === projection.version) {
       await tables.ensure(projection, tablesOf(current));
     }
     if (current.version === projection.version) live.push(newLane(projection, current, cp(current), log));
     // Also undoes views half-switched by a swap that crashed before it was recorded.
-    await tables.pointViews(current);
+    views.push(current);
     serving.set(projection.name, { record: current, checkpoint: cp(current)?.position ?? 0 });
     if (next) {
       const lane = newLane(projection, next, cp(next), log);
@@ -95,5 +99,7 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Reconc
       building.push(await beginBuild(projection, mine));
     }
   }
+  await books.writeBuilds(created);
+  for (const record of views) await tables.pointViews(record);
   return { live, building, serving };
 }

@@ -3,10 +3,9 @@
  * group is one subscription to an event source feeding some lanes.
  */
 import PQueue from 'p-queue';
-import type { RecordedEvent } from '../../contracts/events/index.ts';
 import type { EventSource } from '../../contracts/ports.ts';
-import type { Projection } from '../projection.ts';
-import type { BuildRecord, CheckpointRecord } from './bookkeeping.ts';
+import type { Projection, Row } from '../projection.ts';
+import type { BuildRecord, CheckpointRecord, DeadLetter } from './bookkeeping.ts';
 import type { RunnerLog } from './types.ts';
 
 export interface Lane {
@@ -21,7 +20,8 @@ export interface Lane {
   /** Last source position accepted into the open batch (≥ checkpoint). */
   seenTo: number;
   seenRecordedAt: number | null;
-  buffer: RecordedEvent[];
+  /** The open batch (checkpoint, seenTo], already projected (see batches.ts). */
+  open: OpenBatch;
   /** When the open batch got its first position (0: no open batch). */
   openedAt: number;
   startedAt: number;
@@ -34,6 +34,25 @@ export interface Lane {
   lock: PQueue;
   /** Set on a rebuild lane: called once it serves. */
   onSwapped?: { resolve(): void; reject(err: unknown): void; promise: Promise<void> };
+}
+
+/**
+ * An open batch, projected as its events arrive: the rows per logical table and the dead letters
+ * of its handled events, so a lane holds rows, not the events behind them, until the batch is
+ * written. The same rows as projecting the whole batch at once: `project` must not depend on
+ * where batches are cut (batches.ts).
+ */
+export interface OpenBatch {
+  rows: Map<string, Row[]>;
+  dead: DeadLetter[];
+  /** Handled events in the batch (what a count cut counts). */
+  handled: number;
+  /** `handled` at which a count cut is next considered (one that would write no row is put off, see batches.ts). */
+  cutAt: number;
+}
+
+export function emptyBatch(): OpenBatch {
+  return { rows: new Map(), dead: [], handled: 0, cutAt: 0 };
 }
 
 export interface Group {
@@ -68,7 +87,7 @@ export function newLane(projection: Projection, record: BuildRecord, cp: Checkpo
     lastRecordedAt: cp?.lastRecordedAt ?? null,
     seenTo: checkpoint,
     seenRecordedAt: cp?.lastRecordedAt ?? null,
-    buffer: [],
+    open: emptyBatch(),
     openedAt: 0,
     startedAt: Date.now(),
     caughtUp: false,

@@ -178,6 +178,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       });
       group.inFlight.push(done);
       if (group.inFlight.length > PIPELINE) await group.inFlight.shift();
+      // A turn of the event loop before the next read: without it a source that reads
+      // synchronously (the store) runs on in microtasks, and the engine's finished inserts wait
+      // unseen (the engine idle) until the pipeline is full.
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     });
     group.handle.done.catch((err: unknown) => {
       if (!running) return;

@@ -31,25 +31,33 @@ export function buildTables(olap: OlapClient, retrying: <T>(what: string, fn: ()
   // A physical table's engine never changes under its name (a build id is never reused), so it is
   // asked once: at creation, and then known to the views and to every insert.
   const engines = new Map<string, { engine: string; engine_full: string }>();
+  /** Asks the engine of every name not known yet, in one query. */
+  const learnEngines = async (physical: readonly string[]) => {
+    const unknown = physical.filter((name) => !engines.has(name));
+    if (unknown.length === 0) return;
+    const rows = await olap.query<{ name: string; engine: string; engine_full: string }>(
+      `SELECT name, engine, engine_full FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}`,
+      { db: olap.database, names: unknown },
+    );
+    for (const { name, engine, engine_full } of rows) engines.set(name, { engine, engine_full });
+  };
   const engineOf = async (physical: string) => {
-    const known = engines.get(physical);
-    if (known) return known;
-    const info = (await olap.query<{ engine: string; engine_full: string }>(`SELECT engine, engine_full FROM system.tables WHERE database = {db:String} AND name = {name:String}`, { db: olap.database, name: physical }))[0];
-    if (info) engines.set(physical, info);
-    return info;
+    await learnEngines([physical]);
+    return engines.get(physical);
   };
 
   return {
     async ensure(projection, tables) {
-      for (const def of projection.tables) {
-        const physical = tables.get(def.name)!;
-        await olap.command(def.ddl.replaceAll('{table}', q(physical)));
-        const info = await engineOf(physical);
-        if (!info) throw new IllegalStateError(`projection ${projection.name}: DDL of ${def.name} did not create ${physical}`);
+      const physical = projection.tables.map((def) => tables.get(def.name)!);
+      for (const [i, def] of projection.tables.entries()) await olap.command(def.ddl.replaceAll('{table}', q(physical[i]!)));
+      await learnEngines(physical);
+      for (const [i, def] of projection.tables.entries()) {
+        const info = engines.get(physical[i]!);
+        if (!info) throw new IllegalStateError(`projection ${projection.name}: DDL of ${def.name} did not create ${physical[i]}`);
         // Tokens dedupe only inside the window; Replicated* engines have their own (on by default).
         const window = /non_replicated_deduplication_window = (\d+)/.exec(info.engine_full);
         if (/MergeTree$/.test(info.engine) && !info.engine.startsWith('Replicated') && (!window || Number(window[1]) < DEDUP_WINDOW))
-          await olap.command(`ALTER TABLE ${q(physical)} MODIFY SETTING non_replicated_deduplication_window = ${DEDUP_WINDOW}`);
+          await olap.command(`ALTER TABLE ${q(physical[i]!)} MODIFY SETTING non_replicated_deduplication_window = ${DEDUP_WINDOW}`);
       }
     },
 

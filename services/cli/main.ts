@@ -116,8 +116,8 @@ program
     const { createIngestService } = await import('../ingest/ingestService.ts');
     const { personSalt } = await import('../platform/personSalt.ts');
     const { runSeed, SEED_BATCH } = await import('../seed/runSeed.ts');
-    const store = createEventStore(config);
-    // Nothing else runs in this process (no projections, no HTTP): bigger store transactions.
+    // Nothing else runs in this process (no projections, no HTTP): bigger store transactions, fewer WAL checkpoints.
+    const store = createEventStore(config, { bulkLoad: true });
     const ingest = createIngestService({ store, personSalt: personSalt(config), chunkEvents: SEED_BATCH });
     const bar = progressBar('seeding', log);
     const history = {

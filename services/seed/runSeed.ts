@@ -11,10 +11,12 @@ import { generateHistory, type HistoryOptions, type SeedPlan } from './generateH
 
 /**
  * Records per ingest call (and store transaction) for a seeding that runs alone in its process
- * (`brain seed`): a fifth of the commits (each an fsync under synchronous=FULL) of the default
- * 1,000, and nothing else in the process waits on the longer calls.
+ * (`brain seed`): a tenth of the commits (each an fsync under synchronous=FULL) of the default
+ * 1,000, and each index page a commit writes holds more of its events (the event keys are random);
+ * nothing else in the process waits on the longer calls. 30,000 firms: ~15.3k records/s at
+ * 10,000, ~14.3k at 5,000, peak RSS ~870 MB (docs/BENCHMARKS.md).
  */
-export const SEED_BATCH = 5_000;
+export const SEED_BATCH = 10_000;
 
 export interface RunSeedOptions {
   ingest: IngestService;

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -169,6 +169,29 @@ describe('the sqlite event store in one process', () => {
     expect((await store.append(stream, [a])).appended).toBe(1);
     expect(await store.append(stream, [b, a])).toMatchObject({ appended: 1, duplicates: 1 });
     await store.close();
+  });
+
+  it('checkpoints its WAL every walAutocheckpointPages and cuts the file back to that size; nothing is lost either way', async () => {
+    const walBytesAfter = async (name: string, pages: number): Promise<number> => {
+      const file = path.join(dir, name);
+      const store = createSqliteEventStore({ path: file, synchronous: 'NORMAL', walAutocheckpointPages: pages });
+      for (let t = 0; t < 20; t++) {
+        const streams = Array.from({ length: 200 }, () => uniqueStream());
+        await store.appendMany(streams.map((s) => ({ streamId: s, events: [makeEvent(s)] })));
+      }
+      const bytes = statSync(`${file}-wal`).size;
+      await store.close();
+      const db = new Database(file, { readonly: true });
+      expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(4000);
+      db.close();
+      return bytes;
+    };
+    const seldom = await walBytesAfter('seldom.sqlite', 1_000_000);
+    const often = await walBytesAfter('often.sqlite', 8);
+    // 20 commits of 200 events: every page they wrote stays in a WAL never checkpointed; checkpointed
+    // after each commit, the file is reused from its start and cut back to 8 pages after each reset.
+    expect(seldom).toBeGreaterThan(1_000_000);
+    expect(often).toBeLessThan(seldom / 4);
   });
 
   it('is what createEventStore builds by default, at DATA_DIR/events.sqlite', async () => {

@@ -35,16 +35,15 @@ export interface SqliteEventStoreOptions {
   defaultMaxBatch?: number;
   /**
    * WAL pages after which a commit copies them back into the database file (SQLite's
-   * `wal_autocheckpoint`; default 16,384 pages of 4 KiB, 64 MiB); the WAL file is cut back to that
-   * size after a checkpoint. Event keys are random, so a big transaction dirties pages all over both
-   * indexes: at SQLite's default of 1,000 pages nearly every such commit also checkpointed, writing
-   * each page twice. A bulk load alone in its process (`brain seed`) may take more.
+   * `wal_autocheckpoint`; default SQLite's 1,000 pages of 4 KiB). Event keys are random, so on a
+   * large store a big transaction dirties pages all over both indexes, and at 1,000 pages nearly
+   * every such commit also checkpoints, writing each page twice: a bulk load alone in its process
+   * (`brain seed`) takes far more. Not the default: while a WAL file grows toward a larger size,
+   * every synchronous=FULL commit also syncs the file's new size (single appends ~25 % slower),
+   * whereas a small WAL is soon reused in place.
    */
   walAutocheckpointPages?: number;
 }
-
-/** See SqliteEventStoreOptions.walAutocheckpointPages. */
-export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 16_384;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -152,9 +151,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     db.pragma('cache_size = -65536'); // 64 MiB: keeps the random-key index pages hot
-    const walPages = options.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES;
-    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(walPages))}`);
-    db.pragma(`journal_size_limit = ${Math.max(1, Math.floor(walPages)) * (db.pragma('page_size', { simple: true }) as number)}`);
+    if (options.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.walAutocheckpointPages))}`);
     db.exec(SCHEMA);
   } catch (err) {
     throw toInfrastructure(err, `opening ${file}`);

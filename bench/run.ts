@@ -10,7 +10,7 @@
  *   npm run bench -- --json              one JSON object of every figure on stdout
  *   npm run bench -- --markdown          the table as Markdown (for docs/BENCHMARKS.md)
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,6 +160,15 @@ async function runChild(name: string, options: RunOptions): Promise<void> {
   process.send!(result, () => process.exit(0));
 }
 
+/** Flushes the kernel's dirty pages (`sync`); where there is no such command, nothing. */
+function settleDisk(): void {
+  try {
+    execFileSync('sync', { stdio: 'ignore', timeout: 120_000 });
+  } catch {
+    // not a POSIX system, or sync took too long: the suites still run, only less isolated
+  }
+}
+
 interface SuiteRun extends SuiteResult {
   loadavgStart: number[];
   loadavgEnd: number[];
@@ -285,6 +294,9 @@ async function main(): Promise<void> {
   const loadavgStart = os.loadavg();
   const runs: SuiteRun[] = [];
   for (const name of parsed.only) {
+    // The previous suite's files are written back first: a suite that fsyncs (the store, the seed)
+    // would otherwise wait behind another suite's gigabyte of dirty pages.
+    settleDisk();
     process.stderr.write(`bench: ${name}: ${SUITES[name]!.title}\n`);
     const run = await runInChild(name, parsed);
     process.stderr.write(`bench: ${name}: ${run.figures.length} figures in ${run.seconds.toFixed(1)} s, peak RSS ${run.peakRssMb.toFixed(0)} MB\n`);

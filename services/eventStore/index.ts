@@ -13,7 +13,7 @@ export function sqliteEventStorePath(config: Pick<Config, 'DATA_DIR'>): string {
 /**
  * WAL pages between checkpoints for a bulk load that runs alone in its process (`brain seed`):
  * 256 MiB. A 30,000-firm seed (1.2M records, transactions of 5,000) ran at ~12.9k records/s with
- * SQLite's 1,000 pages, ~14.3k/s with 16,384 and ~15.0k/s with this (docs/BENCHMARKS.md).
+ * SQLite's 1,000 pages, ~14.3k/s with 16,384 and 14.3–15.0k/s with this (docs/BENCHMARKS.md).
  */
 const BULK_LOAD_WAL_PAGES = 65_536;
 

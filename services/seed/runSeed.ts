@@ -13,8 +13,8 @@ import { generateHistory, type HistoryOptions, type SeedPlan } from './generateH
  * Records per ingest call (and store transaction) for a seeding that runs alone in its process
  * (`brain seed`): a tenth of the commits (each an fsync under synchronous=FULL) of the default
  * 1,000, and each index page a commit writes holds more of its events (the event keys are random);
- * nothing else in the process waits on the longer calls. 30,000 firms: ~15.3k records/s at
- * 10,000, ~14.3k at 5,000, peak RSS ~870 MB (docs/BENCHMARKS.md).
+ * nothing else in the process waits on the longer calls. 30,000 firms, both with the bulk load's
+ * WAL: 15.2–16.6k records/s at 10,000, 14.3–15.0k at 5,000; peak RSS ~0.9 GB (docs/BENCHMARKS.md).
  */
 export const SEED_BATCH = 10_000;
 

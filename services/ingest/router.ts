@@ -189,7 +189,8 @@ async function ingestNdjson(req: Request, ingest: IngestService, meta: IngestMet
     line++;
     try {
       checkJsonDepth(bytes, limits.jsonDepth, line);
-      keep(text, bytes.length);
+      // A leading byte-order mark goes, as `take`'s TextDecoder drops it (files saved on Windows start with one).
+      keep(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bytes.length);
     } catch (err) {
       refuse(err);
     }

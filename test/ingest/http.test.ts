@@ -114,6 +114,12 @@ describe('when NDJSON is streamed', () => {
     expect(report.results.find((r: { status: string }) => r.status === 'rejected')).toMatchObject({ row: 121, issues: [{ field: '(line)', reason: expect.stringMatching(/JSON 格式错误/) }] });
     expect(report.results.at(-1).row).toBe(252);
   });
+  it('reads a stream that starts with a byte-order mark (saved on Windows) like one without', async () => {
+    const body = `\ufeff${mixedBatch(3, 7000).map((r) => JSON.stringify(r)).join('\n')}\n`;
+    const res = await call('/api/v1/ingest/records', { method: 'POST', key: 'ingest', headers: { 'content-type': 'application/x-ndjson' }, body });
+    expect(res.status).toBe(200);
+    expect(await jsonOf(res)).toMatchObject({ received: 3, accepted: 3, rejected: 0 });
+  });
   it('answers 413 for a line over the line limit', async () => {
     const res = await call('/api/v1/ingest/records', { method: 'POST', key: 'ingest', headers: { 'content-type': 'application/x-ndjson' }, body: 'x'.repeat(20_000) });
     expect(res.status).toBe(413);

@@ -95,12 +95,12 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*):([^{}]+)\}/g;
 
 /**
  * Writes the values of the statement's `{name:Type}` parameters into it as typed literals
- * (`CAST('…' AS Type)`, strings quoted and escaped by clickhouse-js's own formatter).
- * Why: chDB runs *parameterised* statements one at a time across the whole process, whatever
- * session they come from, while plain ones run side by side. With the engine's binding, a
- * 20-second KPI-table query of the materializer held back every dashboard read behind it (an
- * overview waited 19 s for its warnings after a 100,000-row import). A placeholder whose name has
- * no value is left as it is, for the engine to refuse.
+ * (`CAST(<literal> AS Type)`, the literal written by clickhouse-js's own formatter: strings quoted
+ * and escaped, arrays as array literals). Why: chDB runs *parameterised* statements one at a time
+ * across the whole process, whatever session sends them, while plain ones run side by side; with
+ * the engine's binding, every dashboard read that missed the cache queued behind the materializer's
+ * 12–25 s KPI-table queries after a 100,000-row import. A placeholder whose name has no value is
+ * left as it is, for the engine to refuse.
  */
 export function bindParams(sql: string, params: OlapParams): string {
   return sql.replace(PLACEHOLDER, (whole, name: string, type: string) => {
@@ -122,16 +122,18 @@ function wrap(client: ClickHouseClient, kind: OlapClient['kind'], database: stri
     kind,
     database,
     async query<T>(sql: string, params?: OlapParams): Promise<T[]> {
+      const bound = statement(sql, params);
       try {
-        const rs = await client.query({ ...statement(sql, params), format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
+        const rs = await client.query({ ...bound, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
         return (await rs.json()) as T[];
       } catch (err) {
         throw translate(err, sql);
       }
     },
     async command(sql: string, params?: OlapParams): Promise<void> {
+      const bound = statement(sql, params);
       try {
-        await client.command({ ...statement(sql, params), clickhouse_settings: QUERY_SETTINGS });
+        await client.command({ ...bound, clickhouse_settings: QUERY_SETTINGS });
       } catch (err) {
         throw translate(err, sql);
       }

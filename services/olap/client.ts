@@ -115,7 +115,7 @@ export function bindParams(sql: string, params: OlapParams): string {
 
 function wrap(client: ClickHouseClient, kind: OlapClient['kind'], database: string, raw?: RawInsert): OlapClient {
   // Over chDB the values are bound here (see bindParams); a server binds them itself.
-  const statement = raw
+  const statement = kind === 'chdb'
     ? (sql: string, params?: OlapParams) => ({ query: params ? bindParams(sql, params) : sql })
     : (sql: string, params?: OlapParams) => ({ query: sql, query_params: params });
   return {

@@ -3,7 +3,7 @@ import { NewSpeciesTier, SrdiTier } from '../../contracts/events/enterprises.ts'
 import type { TalentRole } from '../../contracts/events/talent.ts';
 import { KEY_INDUSTRIES } from '../../contracts/identifiers.ts';
 import { TASK_LEAD_UNITS, type Breakdown } from '../../contracts/kpis.ts';
-import { flowsWithLocation, live, lit, litArray, spans, validAtEnd } from './sql.ts';
+import { flowsWithLocation, live, lit, litArray, locatedOn, spans, validAtEnd } from './sql.ts';
 
 /**
  * How one KPI is computed. `items(b)` returns one row per counted thing and period, with the
@@ -32,7 +32,7 @@ const ENTERPRISE_BREAKDOWNS = { street: 'street', industry: 'industry' } as cons
 function entityStock(where: string): string {
   // An upgraded platform holds several valid recognitions: its name, type and level are the latest one's.
   const latest = (col: string) => `argMax(v.${col}, (v.valid_from, v.position))`;
-  return `(SELECT v.period AS period, v.entity_id AS entity, ${latest('entity_name')} AS name, groupArray(v.event_id) AS event_ids,
+  return `(SELECT v.period AS period, any(v.p_end) AS p_end, v.entity_id AS entity, ${latest('entity_name')} AS name, groupArray(v.event_id) AS event_ids,
     ${latest('tier')} AS tier, ${latest('level')} AS level, ${latest('attr')} AS attr, ${latest('amount')} AS amount, ${latest('amount2')} AS amount2
   FROM ${validAtEnd(where)} AS v GROUP BY v.period, v.entity_id)`;
 }
@@ -43,11 +43,11 @@ function entityStock(where: string): string {
  */
 function enterpriseStock(where: string, rank?: string): string {
   const pick = (col: string) => (rank ? `argMax(v.${col}, ${rank})` : `any(v.${col})`);
-  return `(SELECT e.period AS period, e.entity AS entity, n.name AS name, e.event_ids AS event_ids, e.tier AS tier,
+  return `(SELECT e.period AS period, e.p_end AS p_end, e.entity AS entity, n.name AS name, e.event_ids AS event_ids, e.tier AS tier,
     e.level AS level, e.street AS street, n.industry AS industry
-  FROM (SELECT v.period AS period, v.entity_id AS entity, groupArray(v.event_id) AS event_ids, ${pick('tier')} AS tier,
+  FROM (SELECT v.period AS period, any(v.p_end) AS p_end, v.entity_id AS entity, groupArray(v.event_id) AS event_ids, ${pick('tier')} AS tier,
           ${pick('level')} AS level, any(loc.street) AS street
-        FROM ${validAtEnd(where)} AS v INNER JOIN loc ON loc.period = v.period AND loc.uscc = v.entity_id
+        FROM ${validAtEnd(where)} AS v ${locatedOn('loc', 'v.entity_id', 'v.p_end')}
         WHERE loc.in_area = 1
         GROUP BY v.period, v.entity_id) AS e
   LEFT JOIN names AS n ON n.uscc = e.entity)`;
@@ -114,7 +114,7 @@ const FINANCIALS = `(SELECT r.uscc AS uscc, r.fiscal_year AS fiscal_year, argMax
   FROM ${live('fact_financials')} AS r GROUP BY r.uscc, r.fiscal_year)`;
 
 /** Per period and enterprise: whether a 高企 certificate is valid at the end / the day before the start, revoked within. */
-const HTE_STATE = `(SELECT p.period AS period, s.entity_id AS entity,
+const HTE_STATE = `(SELECT p.period AS period, any(p.p_start) AS p_start, any(p.p_end) AS p_end, s.entity_id AS entity,
     max(s.valid_from <= p.p_end AND s.valid_until >= p.p_end) AS valid_end,
     max(s.valid_from < p.p_start AND s.valid_until >= p.p_start - 1) AS valid_start,
     max(s.ended_by = 'revocation' AND s.valid_until BETWEEN p.p_start - 1 AND p.p_end - 1) AS revoked_in,
@@ -131,8 +131,8 @@ function hteItems(b: string): string {
             in_start AND NOT in_end, if(h.valid_end, 'moved_out', if(h.revoked_in, 'revoked', 'expired')), '') AS movement,
     le.street AS street, n.industry AS industry
   FROM ${HTE_STATE} AS h
-  LEFT JOIN loc AS le ON le.period = h.period AND le.uscc = h.entity
-  LEFT JOIN loc_start AS ls ON ls.period = h.period AND ls.uscc = h.entity
+  ${locatedOn('le', 'h.entity', 'h.p_end', 'left')}
+  ${locatedOn('ls', 'h.entity', 'h.p_start - 1', 'left')}
   LEFT JOIN names AS n ON n.uscc = h.entity
   WHERE in_end OR in_start`;
 }
@@ -148,16 +148,22 @@ const POPULATION_ROWS = `SELECT p.period, '常住人口', concat('常住人口 '
   GROUP BY p.period`;
 
 function patentsPer10k(highValueOnly: boolean): KpiImpl {
+  // Each patent's intervals paired with its owners' first, then with the periods both are valid at
+  // the end of (pairing per period first joins two tables of every patent at every period end).
   const where = `status = 'patent' AND tier = '发明'${highValueOnly ? ' AND flag = 1' : ''}`;
   return {
     items: (b) => `SELECT period, ${b} AS b, entity, name, event_ids, x, y FROM (
-      SELECT pt.period AS period, pt.entity_id AS entity, any(pt.entity_name) AS name,
-        arrayDistinct(arrayConcat(groupArray(pt.event_id), groupArray(o.event_id))) AS event_ids, toFloat64(1) AS x, toFloat64(0) AS y
-      FROM ${validAtEnd(where)} AS pt
-      INNER JOIN ${validAtEnd(`status = 'patent_owner'`)} AS o ON o.period = pt.period AND o.attr = pt.entity_id
-      INNER JOIN loc ON loc.period = pt.period AND loc.uscc = o.entity_id
+      SELECT j.period AS period, j.entity AS entity, any(j.name) AS name,
+        arrayDistinct(arrayConcat(groupArray(j.patent_event), groupArray(j.owner_event))) AS event_ids, toFloat64(1) AS x, toFloat64(0) AS y
+      FROM (SELECT p.period AS period, p.p_end AS p_end, pt.entity_id AS entity, pt.entity_name AS name, pt.event_id AS patent_event,
+              o.event_id AS owner_event, o.entity_id AS owner
+            FROM ${spans(where)} AS pt
+            INNER JOIN ${spans(`status = 'patent_owner'`)} AS o ON o.attr = pt.entity_id
+            CROSS JOIN periods AS p
+            WHERE pt.valid_from <= p.p_end AND pt.valid_until >= p.p_end AND o.valid_from <= p.p_end AND o.valid_until >= p.p_end) AS j
+      ${locatedOn('loc', 'j.owner', 'j.p_end')}
       WHERE loc.in_area = 1
-      GROUP BY pt.period, pt.entity_id
+      GROUP BY j.period, j.entity
       UNION ALL
       ${POPULATION_ROWS})`,
     breakdowns: {},
@@ -200,6 +206,8 @@ const CULTIVATION_KIND = `multiIf(${Object.entries(CULTIVATION_ROLES)
 
 /** Statuses that make an in-area firm a registered innovation entity (the denominator of 上云率). */
 const INNOVATION_STATUSES = `status IN ('hte', 'tech_sme', 'srdi', 'new_species')`;
+/** brain_onboarding: the firm (e) had its first onboarding (o) by the period end. */
+const ONBOARDED = `(o.event_id != '' AND o.first_on <= e.p_end)`;
 
 /**
  * Per period and subject (and `key`, e.g. the bank): the latest report on or before the period end of
@@ -207,7 +215,7 @@ const INNOVATION_STATUSES = `status IN ('hte', 'tech_sme', 'srdi', 'new_species'
  */
 function latestAtEnd(flow: string, key: string): string {
   const latest = (col: string) => `argMax(${col}, (f.occurred, f.position))`;
-  return `(SELECT p.period AS period, f.subject_id AS subject_id, ${key} AS k, ${latest('f.subject_name')} AS subject_name,
+  return `(SELECT p.period AS period, any(p.p_end) AS p_end, f.subject_id AS subject_id, ${key} AS k, ${latest('f.subject_name')} AS subject_name,
     ${latest('f.party_name')} AS party_name, ${latest('f.category')} AS category, ${latest('f.amount')} AS amount,
     ${latest('f.quantity')} AS quantity, ${latest('f.event_id')} AS event_id, ${latest('f.occurred')} AS reported_on
   FROM ${live('fact_flows', `flow = ${lit(flow)}`)} AS f CROSS JOIN periods AS p
@@ -279,7 +287,7 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
     items: (b) => `SELECT e.period AS period, ${b} AS b, e.entity AS entity, e.name AS name, e.event_ids AS event_ids,
       toFloat64(1) AS x, toFloat64(0) AS y, e.tier AS industry, loc.street AS street, e.attr AS lead, n.name AS lead_name, e.amount AS members
     FROM ${entityStock(`status = 'consortium'`)} AS e
-    INNER JOIN loc ON loc.period = e.period AND loc.uscc = e.attr
+    ${locatedOn('loc', 'e.attr', 'e.p_end')}
     LEFT JOIN names AS n ON n.uscc = e.attr
     WHERE loc.in_area = 1`,
     breakdowns: { street: 'street', industry: 'industry' },
@@ -386,11 +394,8 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
     items: (b) => `SELECT e.period AS period, ${b} AS b, e.entity AS entity, e.name AS name, arrayConcat(e.event_ids, [f.event_id]) AS event_ids,
       toFloat64(f.has_rd) AS x, toFloat64(1) AS y, e.street AS street, e.industry AS industry, f.fiscal_year AS fiscal_year
     FROM ${enterpriseStock(`status = 'hte'`)} AS e
-    INNER JOIN (SELECT p.period AS period, g.uscc AS uscc, argMax(g.above_scale, g.fiscal_year) AS above_scale,
-                  argMax(g.has_rd, g.fiscal_year) AS has_rd, argMax(g.event_id, g.fiscal_year) AS event_id, max(g.fiscal_year) AS fiscal_year
-                FROM ${FINANCIALS} AS g CROSS JOIN periods AS p
-                WHERE g.fiscal_year <= toYear(p.p_end)
-                GROUP BY p.period, g.uscc) AS f ON f.period = e.period AND f.uscc = e.entity
+    -- The report of the latest fiscal year up to the year of the period end (FINANCIALS: one per firm and year).
+    ASOF INNER JOIN ${FINANCIALS} AS f ON f.uscc = e.entity AND toYear(e.p_end) >= f.fiscal_year
     WHERE f.above_scale = 1`,
     breakdowns: ENTERPRISE_BREAKDOWNS,
     ...RATIO_PCT,
@@ -402,7 +407,7 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
     FROM (SELECT p.period AS period, g.uscc AS uscc, g.event_id AS event_id, g.rd_expense AS rd, g.revenue AS revenue,
             arrayFilter(z -> z != '', [if(h.entity != '', '高企', ''), if(g.above_scale = 1, '规上', '')]) AS cohorts
           FROM ${FINANCIALS} AS g CROSS JOIN periods AS p
-          INNER JOIN loc ON loc.period = p.period AND loc.uscc = g.uscc
+          ${locatedOn('loc', 'g.uscc', 'p.p_end')}
           LEFT JOIN (SELECT period, entity FROM ${enterpriseStock(`status = 'hte'`)}) AS h ON h.period = p.period AND h.entity = g.uscc
           WHERE g.fiscal_year = toYear(p.p_end) AND loc.in_area = 1) AS c
     LEFT JOIN names AS n ON n.uscc = c.uscc
@@ -562,7 +567,7 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
       l.amount / 10000 AS x, toFloat64(0) AS y, l.party_name AS bank, l.category AS type, loc.street AS street, n.industry AS industry,
       l.amount AS amount_wan, toString(l.reported_on) AS balance_on
     FROM ${latestAtEnd('loan_balance', 'f.ref')} AS l
-    INNER JOIN loc ON loc.period = l.period AND loc.uscc = l.subject_id
+    ${locatedOn('loc', 'l.subject_id', 'l.p_end')}
     LEFT JOIN names AS n ON n.uscc = l.subject_id
     WHERE loc.in_area = 1 AND l.amount > 0`,
     breakdowns: { street: 'street', type: 'type' },
@@ -586,15 +591,15 @@ export const KPI_IMPLS: Readonly<Record<string, KpiImpl>> = {
 
   brain_onboarding: {
     // In-area firms holding an innovation status (高企, 科小, 专精特新 tiers, 新物种) at the period end; onboarded by then.
+    // A firm's first onboarding, counted from its date on (the first one by the period end is the first one ever, if any).
     items: (b) => `SELECT e.period AS period, ${b} AS b, e.entity AS entity, e.name AS name,
-      if(o.event_id != '', arrayConcat(e.event_ids, [o.event_id]), e.event_ids) AS event_ids,
-      toFloat64(o.event_id != '') AS x, toFloat64(1) AS y, e.street AS street, e.industry AS industry,
-      if(o.event_id != '', toString(o.onboarded_on), '') AS onboarded_on
+      if(${ONBOARDED}, arrayConcat(e.event_ids, [o.event_id]), e.event_ids) AS event_ids,
+      toFloat64(${ONBOARDED}) AS x, toFloat64(1) AS y, e.street AS street, e.industry AS industry,
+      if(${ONBOARDED}, toString(o.first_on), '') AS onboarded_on
     FROM ${enterpriseStock(INNOVATION_STATUSES)} AS e
-    LEFT JOIN (SELECT p.period AS period, f.subject_id AS uscc, argMin(f.event_id, (f.occurred, f.position)) AS event_id, min(f.occurred) AS onboarded_on
-               FROM ${live('fact_flows', `flow = 'onboarding'`)} AS f CROSS JOIN periods AS p
-               WHERE f.occurred <= p.p_end
-               GROUP BY p.period, f.subject_id) AS o ON o.period = e.period AND o.uscc = e.entity`,
+    LEFT JOIN (SELECT f.subject_id AS uscc, argMin(f.event_id, (f.occurred, f.position)) AS event_id, min(f.occurred) AS first_on
+               FROM ${live('fact_flows', `flow = 'onboarding'`)} AS f
+               GROUP BY f.subject_id) AS o ON o.uscc = e.entity`,
     breakdowns: ENTERPRISE_BREAKDOWNS,
     ...RATIO_PCT,
   },

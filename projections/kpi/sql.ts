@@ -51,6 +51,7 @@ export function validAtEnd(where: string): string {
   WHERE s.valid_from <= p.p_end AND s.valid_until >= p.p_end)`;
 }
 
+
 /** Facts of one flow type, with the subject's location at the flow's date (ASOF: latest change on or before it). */
 export function flowsWithLocation(where: string): string {
   return `(SELECT f.*, la.in_area AS in_area, la.street AS street
@@ -59,40 +60,45 @@ export function flowsWithLocation(where: string): string {
     ON f.subject_id = la.uscc AND f.occurred >= la.effective_from)`;
 }
 
-/**
- * Shared CTEs; ClickHouse only evaluates those a query references.
- * - periods: (period, p_start, p_end) from bound arrays;
- * - loc / loc_start: each enterprise's location at each period end / on the day before it starts;
- * - names: each enterprise's registered name and industry.
- */
 /** The street bucket of an in-area firm whose street was not reported. */
 export const UNKNOWN_STREET = '街道未报';
 
+/**
+ * Shared CTEs; ClickHouse only evaluates those a query references.
+ * - periods: (period, p_start, p_end) from bound arrays;
+ * - locs: each enterprise's location from each effective date on (the last record of that date by
+ *   store position); a row finds the location it had on a day with {@link locatedOn};
+ * - names: each enterprise's registered name and industry.
+ */
 export const SHARED_CTES = `periods AS (
   SELECT tupleElement(t, 1) AS period, tupleElement(t, 2) AS p_start, tupleElement(t, 3) AS p_end
   FROM (SELECT arrayJoin(arrayZip({labels:Array(String)}, {starts:Array(Date)}, {ends:Array(Date)})) AS t)
 ),
-loc AS (
-  SELECT p.period AS period, l.uscc AS uscc,
-    argMax(l.in_area, (l.effective_from, l.position)) AS in_area,
+locs AS (
+  SELECT l.uscc AS uscc, l.effective_from AS effective_from,
+    argMax(l.in_area, l.position) AS in_area,
     -- A firm in the area whose street was not reported (a relocation in without one) is counted
     -- under 街道未报, never in an empty bucket.
-    argMax(if(l.in_area = 1 AND l.street = '', '${UNKNOWN_STREET}', l.street), (l.effective_from, l.position)) AS street
-  FROM ${live('fact_entity_locations')} AS l CROSS JOIN periods AS p
-  WHERE l.effective_from <= p.p_end
-  GROUP BY p.period, l.uscc
-),
-loc_start AS (
-  SELECT p.period AS period, l.uscc AS uscc, argMax(l.in_area, (l.effective_from, l.position)) AS in_area
-  FROM ${live('fact_entity_locations')} AS l CROSS JOIN periods AS p
-  WHERE l.effective_from < p.p_start
-  GROUP BY p.period, l.uscc
+    argMax(if(l.in_area = 1 AND l.street = '', '${UNKNOWN_STREET}', l.street), l.position) AS street
+  FROM ${live('fact_entity_locations')} AS l
+  GROUP BY l.uscc, l.effective_from
 ),
 names AS (
   SELECT l.uscc AS uscc, argMaxIf(l.name, l.position, l.name != '') AS name, argMaxIf(l.industry, l.position, l.industry != '') AS industry
   FROM ${live('fact_entity_locations')} AS l
   GROUP BY l.uscc
 )`;
+
+/**
+ * Joins each row of the left side to the location its enterprise (`uscc`) had on `day` (both
+ * expressions of the left side), as `alias`: the latest `locs` row dated on or before that day, which is
+ * the last location record of the latest effective date (store position breaks ties). One ASOF
+ * lookup per row instead of a table of every firm's location at every period end. `inner` keeps only
+ * rows with a location; otherwise a row without one gets the column defaults (in_area 0, street '').
+ */
+export function locatedOn(alias: string, uscc: string, day: string, join: 'inner' | 'left' = 'inner'): string {
+  return `ASOF ${join === 'inner' ? 'INNER' : 'LEFT'} JOIN locs AS ${alias} ON ${alias}.uscc = ${uscc} AND ${day} >= ${alias}.effective_from`;
+}
 
 /** Settings of every KPI query: fold replayed rows (ReplacingMergeTree) and keep LEFT JOIN defaults non-null. */
 export const QUERY_SETTINGS = 'SETTINGS final = 1, join_use_nulls = 0';

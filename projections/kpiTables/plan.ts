@@ -41,8 +41,8 @@ export function planOf(kpi: KpiDefinition): KpiPlan {
     ...Object.entries(impl.components ?? {}).map(([k, v]) => `${k}=${v}`),
   ].join('\n');
   const tables = new Set(sql.match(/\bfact_[a-z_]+/g) ?? []);
-  // The shared CTEs that read entity locations: loc, loc_start, names.
-  if (/\b(loc|loc_start|names)\b/.test(sql)) tables.add('fact_entity_locations');
+  // The shared CTEs that read entity locations: locs (locatedOn), names.
+  if (/\b(locs|names)\b/.test(sql)) tables.add('fact_entity_locations');
   tables.add('fact_corrections');
   tables.add('fact_kpi_targets');
   const literals = new Set([...sql.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]!));

@@ -178,8 +178,7 @@ const TENANT_INVESTMENTS_12M = `(SELECT p.period AS period, f.subject_id AS uscc
 
 const TECH_CONTRACTS = `(SELECT c.*, lb.in_area AS buyer_in_area
   FROM ${flowsWithLocation(`flow = 'tech_contract'`)} AS c
-  ASOF LEFT JOIN (SELECT uscc, effective_from, in_area FROM ${live('fact_entity_locations')}) AS lb
-    ON c.party_id = lb.uscc AND c.occurred >= lb.effective_from)`;
+  ${locatedOn('lb', 'c.party_id', 'c.occurred', 'left')})`;
 
 const HTE_BASELINE = `(SELECT argMax(t.value, t.position) AS value, argMax(t.event_id, t.position) AS event_id, argMax(t.period, t.position) AS period
   FROM ${live('fact_kpi_targets', `kind = 'baseline' AND kpi_id IN ('hte_doubling_progress', 'hte_count')`)} AS t)`;

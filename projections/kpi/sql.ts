@@ -52,14 +52,6 @@ export function validAtEnd(where: string): string {
 }
 
 
-/** Facts of one flow type, with the subject's location at the flow's date (ASOF: latest change on or before it). */
-export function flowsWithLocation(where: string): string {
-  return `(SELECT f.*, la.in_area AS in_area, la.street AS street
-  FROM ${live('fact_flows', where)} AS f
-  ASOF LEFT JOIN (SELECT uscc, effective_from, in_area, street FROM ${live('fact_entity_locations')}) AS la
-    ON f.subject_id = la.uscc AND f.occurred >= la.effective_from)`;
-}
-
 /** The street bucket of an in-area firm whose street was not reported. */
 export const UNKNOWN_STREET = '街道未报';
 
@@ -98,6 +90,13 @@ names AS (
  */
 export function locatedOn(alias: string, uscc: string, day: string, join: 'inner' | 'left' = 'inner'): string {
   return `ASOF ${join === 'inner' ? 'INNER' : 'LEFT'} JOIN locs AS ${alias} ON ${alias}.uscc = ${uscc} AND ${day} >= ${alias}.effective_from`;
+}
+
+/** Facts of one flow type, with the subject's location on the flow's date (see {@link locatedOn}). */
+export function flowsWithLocation(where: string): string {
+  return `(SELECT f.*, la.in_area AS in_area, la.street AS street
+  FROM ${live('fact_flows', where)} AS f
+  ${locatedOn('la', 'f.subject_id', 'f.occurred', 'left')})`;
 }
 
 /** Settings of every KPI query: fold replayed rows (ReplacingMergeTree) and keep LEFT JOIN defaults non-null. */

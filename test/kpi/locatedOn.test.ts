@@ -93,4 +93,9 @@ describe('a firm located on a day (locatedOn)', () => {
     expect(q3?.components).toMatchObject({ new: 0, movedIn: 1, movedOut: 0 });
   });
 
+  it('locates a flow on its own date, the last record of that date winning', async () => {
+    const kpi = createKpiQueries(olap);
+    const byStreet = await kpi.series('innovation_vouchers', { from: '2024-Q2', to: '2024-Q3', grain: 'quarter', breakdown: 'street', asOf: '2025-01-01T00:00:00+08:00' });
+    expect(byStreet.map((p) => `${p.period} ${p.breakdown} ${p.value}`).sort()).toEqual(['2024-Q2 武湖街道 10', `2024-Q3 ${UNKNOWN_STREET} 5`]);
+  });
 });

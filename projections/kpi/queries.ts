@@ -89,6 +89,12 @@ export interface KpiQueries {
    * under way evaluated on `knownOn` (the KPI tables' materializer; same SQL as every read).
    */
   compute(request: Omit<PointRequest, 'asOf'> & { maxPosition: number; knownOn: string }): Promise<PointSet>;
+  /**
+   * {@link compute} for several breakdown dimensions (undefined: the total) from one evaluation of
+   * the KPI's items; one PointSet per dimension, in order. A dimension that multiplies the items
+   * itself ({@link sharesItems} false) must be computed on its own.
+   */
+  computeDims(request: Omit<PointRequest, 'asOf' | 'breakdown'> & { breakdowns: ReadonlyArray<Breakdown | undefined>; maxPosition: number; knownOn: string }): Promise<PointSet[]>;
 }
 
 /** Creates the KPI query layer over the fact tables' stable names. */
@@ -125,6 +131,37 @@ ${QUERY_SETTINGS}`;
       (byPeriod[i] ??= []).push({ b: String(r.b), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
     }
     return byPeriod;
+  }
+
+  /**
+   * Raw aggregates per breakdown dimension (aligned with `dims`), then per period: each item row
+   * stands once per dimension (ARRAY JOIN over the dimensions' values) and rows are grouped by
+   * (period, dimension, value), so the items (the costly part) are evaluated once for all.
+   */
+  async function computeDims(kpi: KpiDefinition, impl: KpiImpl, periods: Period[], asOf: string, dims: ReadonlyArray<Breakdown | undefined>, bound: Bound): Promise<Array<Array<RawPoint[] | undefined>>> {
+    const values = dims.map((d) => {
+      if (d !== undefined && dims.length > 1 && !sharesItems(impl, d)) throw new Error(`${kpi.id}: breakdown ${d} multiplies the items; compute it on its own`);
+      return breakdownExpr(kpi, impl, d);
+    });
+    const comps = Object.entries(impl.components ?? {})
+      .map(([k, expr]) => `, ${expr} AS c_${k}`)
+      .join('');
+    const sql = `WITH ${SHARED_CTES}
+SELECT period, dim, bv, ${impl.value} AS value, ${impl.numerator ?? 'NULL'} AS numerator, ${impl.denominator ?? 'NULL'} AS denominator${comps}
+FROM (${impl.items(`[${values.join(', ')}]`)})
+ARRAY JOIN b AS bv, arrayEnumerate(b) AS dim
+GROUP BY period, dim, bv
+ORDER BY period, dim, bv
+${QUERY_SETTINGS}`;
+    const rows = await olap.query<Record<string, unknown>>(sql, { ...periodParams(periods, asOf, bound), labels: periods.map((_, i) => `k${i}`) });
+    const byDim: Array<Array<RawPoint[] | undefined>> = dims.map(() => periods.map(() => undefined));
+    for (const r of rows) {
+      const components: Record<string, number | null> = {};
+      for (const k of Object.keys(impl.components ?? {})) components[k] = num(r[`c_${k}`]);
+      const i = Number(String(r.period).slice(1));
+      (byDim[Number(r.dim) - 1]![i] ??= []).push({ b: String(r.bv), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
+    }
+    return byDim;
   }
 
   async function loadTargets(kpiIds: string[], asOf: string, bound: Bound = UNBOUNDED): Promise<Map<string, Map<string, number>>> {
@@ -172,6 +209,12 @@ ${QUERY_SETTINGS}`;
     const impl = KPI_IMPLS[kpi.id]!;
     const raw = await compute(kpi, impl, periods, asOf, breakdown, bound);
     const targets = (await loadTargets([kpi.id], asOf, bound)).get(kpi.id);
+    return pointSet(request, impl, raw, targets, breakdown);
+  }
+
+  /** The points of computed raw aggregates, with their targets and the empty-group defaults. */
+  function pointSet(request: Omit<PointRequest, 'breakdown' | 'asOf'>, impl: KpiImpl, raw: ReadonlyArray<RawPoint[] | undefined>, targets: Map<string, number> | undefined, breakdown: Breakdown | undefined): PointSet {
+    const { kpi, periods } = request;
     const shown = request.slot === 'latest' ? periods.map((p) => ({ ...p, grain: 'year' as const })) : periods;
     const byPeriod = pointsOf(kpi, impl, shown, raw, targets, breakdown);
     const emptyBy = pointsOf(kpi, impl, shown, [], targets).map((list) => list[0]!);
@@ -189,6 +232,14 @@ ${QUERY_SETTINGS}`;
 
     async compute(request) {
       return factPoints({ ...request, asOf: NOW }, { maxPos: String(request.maxPosition), knownOn: request.knownOn });
+    },
+
+    async computeDims(request) {
+      const impl = KPI_IMPLS[request.kpi.id]!;
+      const bound: Bound = { maxPos: String(request.maxPosition), knownOn: request.knownOn };
+      const raw = await computeDims(request.kpi, impl, request.periods, NOW, request.breakdowns, bound);
+      const targets = (await loadTargets([request.kpi.id], NOW, bound)).get(request.kpi.id);
+      return request.breakdowns.map((d, i) => pointSet(request, impl, raw[i]!, targets, d));
     },
 
     async series(kpiId, options) {
@@ -363,6 +414,14 @@ function resolve(kpiId: string): { kpi: KpiDefinition; impl: KpiImpl } {
   const impl = KPI_IMPLS[kpi.id];
   if (!impl) throw new ValidationError(`指标 ${kpi.id} (${kpi.priority}) 尚未计算`, [{ field: 'kpiId', reason: 'not computed yet', value: kpiId }]);
   return { kpi, impl };
+}
+
+/**
+ * Whether a breakdown dimension can be computed with others from one evaluation of the items: not
+ * when its expression makes several rows of one item (arrayJoin: a firm in two cohorts).
+ */
+export function sharesItems(impl: KpiImpl, breakdown: Breakdown): boolean {
+  return !/\barrayJoin\s*\(/.test(impl.breakdowns[breakdown] ?? '');
 }
 
 function breakdownExpr(kpi: KpiDefinition, impl: KpiImpl, breakdown: Breakdown | undefined): string {

@@ -159,20 +159,22 @@ export function createKpiMaterializer(options: KpiMaterializerOptions): KpiMater
   /** Recomputes one KPI's points for periods ending on or after `from`, known on `day`, at `position`. */
   async function recompute(plan: KpiPlan, from: string, day: string, position: number, recordedAt: string, rows: Record<string, unknown>[], changes: KpiChange[]): Promise<void> {
     const kpi = plan.kpi;
-    // Every slot's periods in one query per breakdown dimension (periods are keyed by position).
+    // Every slot's periods in one query per group of breakdown dimensions (periods are keyed by position).
     const all: Array<{ slot: Slot; period: Period }> = [];
     for (const s of plan.slots) {
       if (s === 'latest') continue;
       for (const p of periodsOf(s, day)) if (p.end >= from) all.push({ slot: s, period: p });
     }
     const latest = latestPeriod(kpi, day);
-    for (const dim of plan.dims) {
-      const todo = dim === '' && latest.end >= from ? [...all, { slot: 'latest' as Slot, period: latest }] : all;
+    // Dimensions that share the items in one query; the 'latest' period (last) is the total's only.
+    for (const group of plan.dimGroups) {
+      const todo = group.includes('') && latest.end >= from ? [...all, { slot: 'latest' as Slot, period: latest }] : all;
       if (todo.length === 0) continue;
-      {
-        const periods = todo.map((t) => t.period);
-        const set = await queries.compute({ kpi, slot: 'month', periods, maxPosition: position, knownOn: day, ...(dim ? { breakdown: dim } : {}) });
-        for (const [i, { slot, period: p }] of todo.entries()) {
+      const periods = todo.map((t) => t.period);
+      const sets = await queries.computeDims({ kpi, slot: 'month', periods, maxPosition: position, knownOn: day, breakdowns: group.map((d) => d || undefined) });
+      for (const [g, dim] of group.entries()) {
+        const set = sets[g]!;
+        for (const [i, { slot, period: p }] of (dim === '' ? todo : all).entries()) {
           const got = set.byPeriod![i]!;
           const end = evalEnd(p, day);
           const key = `${kpi.id}|${dim}|${slot}|${p.label}|${end}`;

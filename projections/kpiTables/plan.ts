@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_TARGETS, KPI_CATALOG, type Breakdown, type Grain, type KpiDefinition } from '../../contracts/kpis.ts';
 import { KPI_IMPLS } from '../kpi/definitions.ts';
+import { sharesItems } from '../kpi/queries.ts';
 import { periodsBetween, type Period } from '../kpi/periods.ts';
 import { SHARED_CTES } from '../kpi/sql.ts';
 
@@ -14,6 +15,8 @@ export interface KpiPlan {
   kpi: KpiDefinition;
   /** Breakdown dimensions kept, '' (the total) first. */
   dims: Array<Breakdown | ''>;
+  /** The same, as the groups computed together from one evaluation of the items (the total's first; see sharesItems). */
+  dimGroups: Array<Array<Breakdown | ''>>;
   slots: Slot[];
   /** Fact tables its SQL reads (views by logical name). */
   tables: Set<string>;
@@ -50,7 +53,9 @@ export function planOf(kpi: KpiDefinition): KpiPlan {
     .update(JSON.stringify({ sql, ctes: SHARED_CTES, kpi, target: DEFAULT_TARGETS.find((t) => t.kpiId === kpi.id) ?? null }))
     .digest('hex')
     .slice(0, 16);
-  return { kpi, dims, slots: [...kpi.grains, 'latest'], tables, literals, hash };
+  const alone = dims.filter((d): d is Breakdown => d !== '' && !sharesItems(impl, d));
+  const dimGroups = [dims.filter((d) => d === '' || sharesItems(impl, d)), ...alone.map((d) => [d])];
+  return { kpi, dims, dimGroups, slots: [...kpi.grains, 'latest'], tables, literals, hash };
 }
 
 /** Every computed KPI of the catalog. */

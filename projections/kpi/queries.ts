@@ -124,12 +124,7 @@ ORDER BY period, b
 ${QUERY_SETTINGS}`;
     const rows = await olap.query<Record<string, unknown>>(sql, { ...periodParams(periods, asOf, bound), labels: periods.map((_, i) => `k${i}`) });
     const byPeriod: Array<RawPoint[] | undefined> = periods.map(() => undefined);
-    for (const r of rows) {
-      const components: Record<string, number | null> = {};
-      for (const k of Object.keys(impl.components ?? {})) components[k] = num(r[`c_${k}`]);
-      const i = Number(String(r.period).slice(1));
-      (byPeriod[i] ??= []).push({ b: String(r.b), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
-    }
+    for (const r of rows) (byPeriod[periodIndex(r)] ??= []).push(rawPoint(r, impl, r.b));
     return byPeriod;
   }
 
@@ -155,12 +150,7 @@ ORDER BY period, dim, bv
 ${QUERY_SETTINGS}`;
     const rows = await olap.query<Record<string, unknown>>(sql, { ...periodParams(periods, asOf, bound), labels: periods.map((_, i) => `k${i}`) });
     const byDim: Array<Array<RawPoint[] | undefined>> = dims.map(() => periods.map(() => undefined));
-    for (const r of rows) {
-      const components: Record<string, number | null> = {};
-      for (const k of Object.keys(impl.components ?? {})) components[k] = num(r[`c_${k}`]);
-      const i = Number(String(r.period).slice(1));
-      (byDim[Number(r.dim) - 1]![i] ??= []).push({ b: String(r.bv), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components });
-    }
+    for (const r of rows) (byDim[Number(r.dim) - 1]![periodIndex(r)] ??= []).push(rawPoint(r, impl, r.bv));
     return byDim;
   }
 
@@ -407,6 +397,16 @@ interface RawPoint {
   denominator: number | null;
   components: Record<string, number | null>;
 }
+
+/** A row of the aggregate queries as a RawPoint, its group's value being `b`. */
+function rawPoint(r: Record<string, unknown>, impl: KpiImpl, b: unknown): RawPoint {
+  const components: Record<string, number | null> = {};
+  for (const k of Object.keys(impl.components ?? {})) components[k] = num(r[`c_${k}`]);
+  return { b: String(b), value: num(r.value), numerator: num(r.numerator), denominator: num(r.denominator), components };
+}
+
+/** The index of a row's period in the query's periods (labelled `k<index>`). */
+const periodIndex = (r: Record<string, unknown>): number => Number(String(r.period).slice(1));
 
 function resolve(kpiId: string): { kpi: KpiDefinition; impl: KpiImpl } {
   const kpi = kpiById(kpiId);

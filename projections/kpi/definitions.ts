@@ -148,8 +148,8 @@ const POPULATION_ROWS = `SELECT p.period, '常住人口', concat('常住人口 '
   GROUP BY p.period`;
 
 function patentsPer10k(highValueOnly: boolean): KpiImpl {
-  // Each patent's intervals paired with its owners' first, then with the periods both are valid at
-  // the end of (pairing per period first joins two tables of every patent at every period end).
+  // Patents are paired with their owners first, and only then with the periods at whose end both are
+  // valid: pairing them per period would join two tables of every patent at every period end.
   const where = `status = 'patent' AND tier = '发明'${highValueOnly ? ' AND flag = 1' : ''}`;
   return {
     items: (b) => `SELECT period, ${b} AS b, entity, name, event_ids, x, y FROM (

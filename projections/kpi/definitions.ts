@@ -129,7 +129,9 @@ function hteItems(b: string): string {
     h.valid_end AND le.in_area = 1 AS in_end, h.valid_start AND ls.in_area = 1 AS in_start,
     multiIf(in_end AND NOT in_start, if(h.valid_start, 'moved_in', 'new'),
             in_start AND NOT in_end, if(h.valid_end, 'moved_out', if(h.revoked_in, 'revoked', 'expired')), '') AS movement,
-    le.street AS street, n.industry AS industry
+    -- A firm no longer counted (moved out, expired, revoked) is listed under the street it was counted
+    -- under when the period started: outside the area it has none.
+    if(in_end, le.street, ls.street) AS street, n.industry AS industry
   FROM ${HTE_STATE} AS h
   ${locatedOn('le', 'h.entity', 'h.p_end', 'left')}
   ${locatedOn('ls', 'h.entity', 'h.p_start - 1', 'left')}

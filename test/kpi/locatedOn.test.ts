@@ -80,9 +80,9 @@ describe('a firm located on a day (locatedOn)', () => {
       ['2024-Q3', 3],
     ]);
     const byStreet = await kpi.series('hte_count', { from: '2024-Q1', to: '2024-Q3', grain: 'quarter', breakdown: 'street', asOf });
-    // B, out of the area at Q2's end, is still an item of Q2 (it moved out) with no street and no count.
-    const cells = byStreet.map((p) => `${p.period} ${p.breakdown || '(无)'} ${p.value}`).sort();
-    expect(cells).toEqual(['2024-Q1 阳逻街道 2', '2024-Q2 (无) 0', '2024-Q2 双柳街道 1', '2024-Q2 武湖街道 1', '2024-Q3 双柳街道 2', '2024-Q3 武湖街道 1']);
+    // B, out of the area at Q2's end, is still an item of Q2 (it moved out): under the street it left, counting 0.
+    const cells = byStreet.map((p) => `${p.period} ${p.breakdown} ${p.value} ${p.components?.movedOut}`).sort();
+    expect(cells).toEqual(['2024-Q1 阳逻街道 2 0', '2024-Q2 双柳街道 1 0', '2024-Q2 武湖街道 1 0', '2024-Q2 阳逻街道 0 1', '2024-Q3 双柳街道 2 0', '2024-Q3 武湖街道 1 0']);
   });
 
   it('compares the day before a period starts with its end for the movements', async () => {

@@ -51,7 +51,6 @@ export function validAtEnd(where: string): string {
   WHERE s.valid_from <= p.p_end AND s.valid_until >= p.p_end)`;
 }
 
-
 /** The street bucket of an in-area firm whose street was not reported. */
 export const UNKNOWN_STREET = '街道未报';
 
@@ -83,10 +82,11 @@ names AS (
 
 /**
  * Joins each row of the left side to the location its enterprise (`uscc`) had on `day` (both
- * expressions of the left side), as `alias`: the latest `locs` row dated on or before that day, which is
- * the last location record of the latest effective date (store position breaks ties). One ASOF
- * lookup per row instead of a table of every firm's location at every period end. `inner` keeps only
- * rows with a location; otherwise a row without one gets the column defaults (in_area 0, street '').
+ * expressions of the left side), as `alias`: the latest `locs` row dated on or before that day,
+ * i.e. the last location record of the latest effective date (store position breaks ties). One
+ * ASOF lookup per row instead of a table of every firm's location at every period end. `inner`
+ * keeps only rows with a location; `left` gives a row without one the column defaults (in_area 0,
+ * street '').
  */
 export function locatedOn(alias: string, uscc: string, day: string, join: 'inner' | 'left' = 'inner'): string {
   return `ASOF ${join === 'inner' ? 'INNER' : 'LEFT'} JOIN locs AS ${alias} ON ${alias}.uscc = ${uscc} AND ${day} >= ${alias}.effective_from`;

@@ -19,8 +19,11 @@ import { loadFactsWithRunner } from './support.ts';
  * - D: registered outside (关山街道), moved in to 双柳街道 on 2024-06-30, the last day of Q2: inside
  *   at Q2's end and the day before Q3 starts (no movement in Q3).
  * - E: no registration and no relocation: no location, never counted.
- * Q2 2024 (end 06-30): A 武湖, D 邾城 → 2 (阳逻 0: B left). Q3 2024: A 武湖, C 邾城, D 邾城 → 3, of
- * which C moved in; Q1 2024 (end 03-31): A 阳逻, B 阳逻 → 2, both new.
+ * Q1 2024 (end 03-31): A 阳逻, B 阳逻 → 2, both new. Q2 (end 06-30): A 武湖, D 双柳 → 2; B moved out
+ * (listed under 阳逻, counting 0), D moved in. Q3: A 武湖, C 双柳, D 双柳 → 3, of which C moved in.
+ * Flows take the location of their own date: innovation vouchers redeemed on 2024-06-01 by A (in,
+ * 武湖街道: 10 万元) and B (out: not counted, 20 万元), and on 2024-08-01 by F, registered outside and
+ * moved in without a street on 2024-07-15 (in the area on no known street: 街道未报, 5 万元).
  */
 describe('a firm located on a day (locatedOn)', () => {
   let olap: OlapClient;

@@ -6,7 +6,7 @@
 import type { FirmYearFacts } from '../../contracts/points.ts';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { asOfParam } from '../kpi/queries.ts';
-import { live, NO_POSITION_BOUND, QUERY_SETTINGS, spans } from '../kpi/sql.ts';
+import { live, NO_POSITION_BOUND, QUERY_SETTINGS, spans, UNKNOWN_STREET } from '../kpi/sql.ts';
 
 export interface FirmYear {
   entityId: string;
@@ -31,10 +31,12 @@ fin AS (
 cur AS (SELECT * FROM fin WHERE fiscal_year = {year:UInt16}),
 prev AS (SELECT * FROM fin WHERE fiscal_year = {prev:UInt16}),
 loc AS (
-  SELECT uscc, argMax(in_area, (effective_from, position)) AS in_area, argMax(street, (effective_from, position)) AS street,
-    argMaxIf(name, (effective_from, position), change = 'registered') AS name
-  FROM ${live('fact_entity_locations', 'effective_from <= {end:Date}')}
-  GROUP BY uscc
+  -- An in-area firm whose street was not reported shows 街道未报, as in the KPIs by street.
+  SELECT l.uscc AS uscc, argMax(l.in_area, (l.effective_from, l.position)) AS in_area,
+    argMax(if(l.in_area = 1 AND l.street = '', '${UNKNOWN_STREET}', l.street), (l.effective_from, l.position)) AS street,
+    argMaxIf(l.name, (l.effective_from, l.position), l.change = 'registered') AS name
+  FROM ${live('fact_entity_locations', 'effective_from <= {end:Date}')} AS l
+  GROUP BY l.uscc
 ),
 owned AS (SELECT entity_id, attr AS patent FROM ${spans("status = 'patent_owner'")} WHERE ${AT_END}),
 inventions AS (SELECT entity_id AS patent FROM ${spans("status = 'patent' AND tier = '发明'")} WHERE ${AT_END}),

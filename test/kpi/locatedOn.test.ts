@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { createKpiQueries } from '../../projections/kpi/index.ts';
 import { UNKNOWN_STREET } from '../../projections/kpi/sql.ts';
-import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
+import { createEventFactory, registered, relocated } from '../fixtures/kpi/eventFactory.ts';
 import { uscc } from '../fixtures/kpi/handFixture.ts';
 import { freshOlap } from '../support/olap.ts';
 import { loadFactsWithRunner } from './support.ts';
@@ -35,13 +35,10 @@ describe('a firm located on a day (locatedOn)', () => {
   const F = uscc('91420117MA4LF0006');
   beforeAll(async () => {
     olap = await freshOlap('located');
-    const { ev } = createEventFactory('00000000-0000-4000-b000-');
-    const reg = (id: string, name: string, street: string) =>
-      ev(`reg${id}`, 'EnterpriseRegistered', `enterprise-${id}`, '2020-01-01', {
-        uscc: id, name, establishedOn: '2020-01-01', registeringOffice: '市场监管局', divisionCode: '420117', street, industryCode: 'C3911', industry: '智能制造', registeredCapital: 100,
-      });
-    const move = (key: string, id: string, on: string, direction: 'in' | 'out', street?: string) =>
-      ev(key, 'EnterpriseRelocated', `enterprise-${id}`, on, { uscc: id, direction, relocatedOn: on, ...(street ? { street } : {}) });
+    const f = createEventFactory('00000000-0000-4000-b000-');
+    const { ev } = f;
+    const reg = (id: string, name: string, street: string) => registered(f, id, name, street);
+    const move = (key: string, id: string, on: string, direction: 'in' | 'out', street?: string) => relocated(f, key, id, on, direction, street);
     const voucher = (key: string, id: string, on: string, amount: number) =>
       ev(key, 'InnovationVoucherRedeemed', `voucher-${key}`, on, { voucherId: key, enterpriseUscc: id, amount, redeemedOn: on });
     const hte = (id: string, n: string) =>

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { createKpiQueries } from '../../projections/kpi/index.ts';
 import { UNKNOWN_STREET } from '../../projections/kpi/sql.ts';
-import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
+import { createEventFactory, registered, relocated } from '../fixtures/kpi/eventFactory.ts';
 import { uscc } from '../fixtures/kpi/handFixture.ts';
 import { freshOlap } from '../support/olap.ts';
 import { loadFactsWithRunner } from './support.ts';
@@ -19,15 +19,12 @@ describe('a relocation into the area without a street', () => {
   const Y = uscc('91420117MA4KW0002');
   beforeAll(async () => {
     olap = await freshOlap('street');
-    const { ev } = createEventFactory('00000000-0000-4000-a000-');
-    const reg = (id: string, name: string, street: string) =>
-      ev(`reg${id}`, 'EnterpriseRegistered', `enterprise-${id}`, '2020-01-01', {
-        uscc: id, name, establishedOn: '2020-01-01', registeringOffice: '市场监管局', divisionCode: '420117', street, industryCode: 'C3911', industry: '智能制造', registeredCapital: 100,
-      });
+    const f = createEventFactory('00000000-0000-4000-a000-');
+    const { ev } = f;
     await loadFactsWithRunner(olap, [
-      reg(X, '甲科技', '阳逻街道'),
-      reg(Y, '乙科技', '关山街道'),
-      ev('inY', 'EnterpriseRelocated', `enterprise-${Y}`, '2024-06-01', { uscc: Y, direction: 'in', relocatedOn: '2024-06-01' }),
+      registered(f, X, '甲科技', '阳逻街道'),
+      registered(f, Y, '乙科技', '关山街道'),
+      relocated(f, 'inY', Y, '2024-06-01', 'in'),
       ev('hteX', 'HighTechCertified', `enterprise-${X}`, '2024-03-01', { uscc: X, certificateNumber: 'GR202442000801', issuedOn: '2024-03-01' }),
       ev('hteY', 'HighTechCertified', `enterprise-${Y}`, '2024-03-01', { uscc: Y, certificateNumber: 'GR202442000802', issuedOn: '2024-03-01' }),
     ]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OlapClient } from '../../contracts/ports.ts';
 import { readFirmYears } from '../../projections/points/facts.ts';
 import { UNKNOWN_STREET } from '../../projections/kpi/sql.ts';
-import { createEventFactory } from '../fixtures/kpi/eventFactory.ts';
+import { createEventFactory, registered, relocated } from '../fixtures/kpi/eventFactory.ts';
 import { uscc } from '../fixtures/kpi/handFixture.ts';
 import { loadFactsWithRunner } from '../kpi/support.ts';
 import { freshOlap } from '../support/olap.ts';
@@ -21,22 +21,17 @@ describe('innovation points: the street of a firm that moved in without one', ()
   const Z = uscc('91420117MA4QT0003');
   beforeAll(async () => {
     olap = await freshOlap('pointsstreet');
-    const { ev } = createEventFactory('00000000-0000-4000-a100-');
-    const stream = (id: string) => `enterprise-${id}`;
-    const reg = (id: string, name: string, street: string) =>
-      ev(`reg${id}`, 'EnterpriseRegistered', stream(id), '2020-01-01', {
-        uscc: id, name, establishedOn: '2020-01-01', registeringOffice: '市场监管局', divisionCode: '420117', street, industryCode: 'C3911', industry: '智能制造', registeredCapital: 100,
-      });
+    const f = createEventFactory('00000000-0000-4000-a100-');
     const report = (id: string) =>
-      ev(`fin${id}`, 'EnterpriseAnnualFinancialsReported', stream(id), '2026-04-30', {
+      f.ev(`fin${id}`, 'EnterpriseAnnualFinancialsReported', `enterprise-${id}`, '2026-04-30', {
         uscc: id, fiscalYear: 2025, revenue: 1000, rdExpense: 50, highTechProductRevenue: 0, employees: 20, techStaff: 5, aboveScale: false, hasRdInstitution: false,
       });
     await loadFactsWithRunner(olap, [
-      reg(X, '甲科技', '阳逻街道'),
-      reg(Y, '乙科技', '关山街道'),
-      reg(Z, '丙科技', '武湖街道'),
-      ev(`in${Y}`, 'EnterpriseRelocated', stream(Y), '2025-06-01', { uscc: Y, direction: 'in', relocatedOn: '2025-06-01' }),
-      ev(`out${Z}`, 'EnterpriseRelocated', stream(Z), '2025-09-01', { uscc: Z, direction: 'out', relocatedOn: '2025-09-01' }),
+      registered(f, X, '甲科技', '阳逻街道'),
+      registered(f, Y, '乙科技', '关山街道'),
+      registered(f, Z, '丙科技', '武湖街道'),
+      relocated(f, 'inY', Y, '2025-06-01', 'in'),
+      relocated(f, 'outZ', Z, '2025-09-01', 'out'),
       report(X),
       report(Y),
       report(Z),
